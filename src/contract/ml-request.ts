@@ -1,0 +1,49 @@
+/**
+ * The parsed request: what the ModSecurity Lua client tells the server about one HTTP request.
+ *
+ * | field  | ModSecurity variable | type                     | example                      |
+ * |--------|----------------------|--------------------------|------------------------------|
+ * | method | REQUEST_METHOD       | string                   | `POST`                       |
+ * | path   | REQUEST_FILENAME     | string                   | `/search.php`                |
+ * | args   | ARGS                 | ordered (name, value)s   | `[["ARGS:q", "fish&chips"]]` |
+ * | files  | FILES                | ordered (name, value)s   | `[["FILES:f", "a.png"]]`     |
+ * | sizes  | FILES_SIZES          | ordered (name, bytes)s   | `[["FILES_SIZES:f", 1024]]`  |
+ * | hour   | TIME_HOUR            | integer 0–23             | `7`                          |
+ * | day    | TIME_DAY             | integer 1–31             | `29`                         |
+ * | body   | REQUEST_BODY         | string, optional         | raw body when not a form     |
+ *
+ * Fields are ordered lists of pairs, not objects: ModSecurity repeats a name when a parameter is
+ * given twice (`?a=1&a=2` gives two `ARGS:a`), and names come from the attacker, so a `Map` or a
+ * plain object would lose data or let a name like `__proto__` mean something. Strings are decoded
+ * from UTF-8 with Python's `surrogateescape` rule (an invalid byte 0xNN becomes U+DCNN), so every
+ * byte survives and the Python feature twin sees the same string.
+ */
+export type FieldPairs<V = string> = ReadonlyArray<readonly [name: string, value: V]>;
+
+export interface MlRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly args: FieldPairs;
+  readonly files: FieldPairs;
+  readonly sizes: FieldPairs<number>;
+  readonly hour: number;
+  readonly day: number;
+  /** The raw request body when it is not a form (sent by our own client only). */
+  readonly body?: string;
+}
+
+/**
+ * Serialises a request as the one-line JSON object the `parse` command prints and `features` reads:
+ * `{"method","path","args":{...},"files":{...},"sizes":{...},"hour","day"}`. Repeated names are kept
+ * as repeated keys (valid JSON text), so nothing the WAF sent is dropped.
+ */
+export function requestToJson(request: MlRequest): string {
+  const pairs = <V>(fields: FieldPairs<V>): string =>
+    `{${fields.map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)}`).join(',')}}`;
+  const head = `{"method":${JSON.stringify(request.method)},"path":${JSON.stringify(request.path)}`;
+  const body = request.body === undefined ? '' : `,"body":${JSON.stringify(request.body)}`;
+  return (
+    `${head},"args":${pairs(request.args)},"files":${pairs(request.files)},"sizes":${pairs(request.sizes)}` +
+    `,"hour":${request.hour},"day":${request.day}${body}}`
+  );
+}
