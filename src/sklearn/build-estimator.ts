@@ -1,0 +1,146 @@
+import { NdArray } from '../numpy/ndarray';
+import { loadModelFile } from '../pickle';
+import { PyObject, type PyValue } from '../pickle/python-value';
+import type { BuildContext, Estimator, EstimatorFactory, Label, SklearnMethod } from './base';
+import { EstimatorInputError, EstimatorMethodError, ModelKeyError, UnsupportedEstimatorError } from './errors';
+import type { DenseMatrix, EstimatorInput, SparseMatrix } from './matrix';
+import { buildEstimatorIndex } from './registry';
+import { describeValue, stringKeyed } from './state-reader';
+
+export interface BuildEstimatorOptions {
+  /**
+   * Where the estimator sits inside a dict/tuple model file (`{'model': m, 'threshold': -0.3}`):
+   * - a string selects `obj[key]` (a numeric string also indexes a tuple or list);
+   * - `''` means "no key": the file's object itself is the estimator;
+   * - `undefined` or `null`: a dict/tuple holding exactly one estimator is unwrapped.
+   */
+  readonly key?: string | null;
+  /** Python class path -> factory; defaults to the registry's table. */
+  readonly index?: ReadonlyMap<string, EstimatorFactory>;
+}
+
+let defaultIndex: Map<string, EstimatorFactory> | undefined;
+
+/**
+ * Builds an {@link Estimator} from an unpickled value through the registry (`registry.ts`).
+ *
+ * @throws ModelKeyError when `key` selects nothing, or the unwrapping is ambiguous
+ * @throws UnsupportedEstimatorError naming the class and `_sklearn_version` for anything not in the table
+ * @throws EstimatorStateError when a supported class holds unexpected state
+ */
+export function buildEstimator(value: PyValue, options: BuildEstimatorOptions = {}): Estimator {
+  const index = options.index ?? (defaultIndex ??= buildEstimatorIndex());
+  const target = selectByKey(value, options.key);
+  const sklearnVersion = target instanceof PyObject ? versionOf(target) : undefined;
+  const context: BuildContext = {
+    sklearnVersion,
+    build(inner: PyValue): Estimator {
+      if (!(inner instanceof PyObject)) {
+        throw new UnsupportedEstimatorError(typeOf(inner), sklearnVersion, `expected a scikit-learn estimator, got ${describeValue(inner)}`);
+      }
+      const factory = index.get(inner.className);
+      if (factory === undefined) throw new UnsupportedEstimatorError(inner.className, versionOf(inner) ?? sklearnVersion);
+      return factory.fromState(stringKeyed(inner.dict()), inner.className, context);
+    },
+  };
+  return context.build(target);
+}
+
+/** Reads a `.pkl`/`.joblib` file (see `loadModelFile`) and builds the estimator it holds. */
+export function loadEstimator(filePath: string, options: BuildEstimatorOptions = {}): Estimator {
+  return buildEstimator(loadModelFile(filePath), options);
+}
+
+/** What an estimator method returns: 1-D floats, labels, or a 2-D matrix (sklearn's shapes). */
+export type MethodOutput = Float64Array | Label[] | DenseMatrix | SparseMatrix;
+
+const METHODS = new Map<string, keyof Estimator>([
+  ['predict', 'predict'],
+  ['predict_proba', 'predictProba'],
+  ['decision_function', 'decisionFunction'],
+  ['score_samples', 'scoreSamples'],
+  ['transform', 'transform'],
+]);
+
+/**
+ * Calls a sklearn method by its Python name after checking that the estimator has it and that the
+ * input width equals `n_features_in_`.
+ *
+ * @throws EstimatorMethodError for an unknown or unavailable method
+ * @throws EstimatorInputError for a wrong number of columns, or text given to a numeric model
+ */
+export function runMethod(estimator: Estimator, method: SklearnMethod | string, X: EstimatorInput): MethodOutput {
+  const property = METHODS.get(method);
+  const fn = property === undefined ? undefined : (estimator[property] as ((x: EstimatorInput) => MethodOutput) | undefined);
+  if (fn === undefined) {
+    throw new EstimatorMethodError(
+      `${shortName(estimator.pythonClass)} has no method "${method}"; it has: ${availableMethods(estimator).join(', ') || '(none)'}.`,
+    );
+  }
+  checkInput(estimator, X);
+  return fn.call(estimator, X);
+}
+
+/** The sklearn method names an estimator implements, e.g. `['predict', 'decision_function']`. */
+export function availableMethods(estimator: Estimator): string[] {
+  return [...METHODS].filter(([, property]) => typeof estimator[property] === 'function').map(([name]) => name);
+}
+
+/** Throws {@link EstimatorInputError} when X's width differs from the estimator's `n_features_in_`. */
+export function checkInput(estimator: Estimator, X: EstimatorInput): void {
+  if (Array.isArray(X)) return; // text: the pipeline's vectorizer decides
+  const matrix = X as DenseMatrix | SparseMatrix;
+  if (estimator.nFeaturesIn !== undefined && matrix.cols !== estimator.nFeaturesIn) {
+    throw new EstimatorInputError(
+      `X has ${matrix.cols} features, but ${shortName(estimator.pythonClass)} was fitted with ${estimator.nFeaturesIn} ` +
+        `(n_features_in_). Give rows of exactly ${estimator.nFeaturesIn} numbers, in the training column order.`,
+    );
+  }
+}
+
+function selectByKey(value: PyValue, key: string | null | undefined): PyValue {
+  if (key === '') return value;
+  if (key !== undefined && key !== null) {
+    if (value instanceof Map) {
+      if (value.has(key)) return value.get(key) as PyValue;
+      const numeric = Number(key);
+      if (key.trim() !== '' && Number.isInteger(numeric) && value.has(numeric)) return value.get(numeric) as PyValue;
+      throw new ModelKeyError(`key "${key}" is not in the model file's dict; its keys are: ${keysOf(value)}.`);
+    }
+    if (Array.isArray(value)) {
+      const i = Number(key);
+      if (/^\d+$/.test(key) && i < value.length) return value[i] as PyValue;
+      throw new ModelKeyError(`key "${key}" does not index the model file's ${describeValue(value)} (use 0..${value.length - 1}).`);
+    }
+    throw new ModelKeyError(`key "${key}" was given, but the model file holds ${describeValue(value)}, not a dict; use --key '' or drop "key".`);
+  }
+  const members = value instanceof Map ? [...value.values()] : Array.isArray(value) ? (value as readonly PyValue[]) : undefined;
+  if (members === undefined) return value;
+  const estimators = members.filter((member) => member instanceof PyObject);
+  if (estimators.length === 1) return estimators[0];
+  const where = value instanceof Map ? `dict (keys: ${keysOf(value)})` : describeValue(value);
+  throw new ModelKeyError(
+    `the model file holds a ${where} with ${estimators.length === 0 ? 'no estimator' : `${estimators.length} estimators`}; ` +
+      'name the one to use with a key (manifest "key", eval --key).',
+  );
+}
+
+function keysOf(map: Map<PyValue, PyValue>): string {
+  return [...map.keys()].map((k) => JSON.stringify(typeof k === 'bigint' ? String(k) : k)).join(', ') || '(none)';
+}
+
+function versionOf(object: PyObject): string | undefined {
+  const version = object.dict().get('_sklearn_version');
+  return typeof version === 'string' ? version : undefined;
+}
+
+function typeOf(value: PyValue): string {
+  if (value instanceof NdArray) return 'numpy.ndarray';
+  if (value instanceof Map) return 'dict';
+  if (Array.isArray(value)) return Object.isFrozen(value) ? 'tuple' : 'list';
+  return value === null ? 'None' : typeof value;
+}
+
+function shortName(pythonClass: string): string {
+  return pythonClass.slice(pythonClass.lastIndexOf('.') + 1);
+}
