@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import {
-  IsFinite,
   IsIn,
   IsNotEmpty,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -53,7 +53,7 @@ export class ModelManifest {
   output?: string;
 
   /** Scores on the anomalous side of this value are blocked (HTTP 401). */
-  @IsFinite({ message: 'threshold must be a finite number, e.g. -0.313' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'threshold must be a finite number, e.g. -0.313' })
   threshold!: number;
 
   /** `below`: score < threshold is an anomaly (IsolationForest, the original); `above`: score > threshold is. */

@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import * as parse from './parse';
+import * as serve from './serve';
+
+/** Every sub-command; each file exports `register(program)`. */
+export const COMMANDS: ReadonlyArray<{ register(program: Command): void }> = [
+  serve,
+  parse,
+];

@@ -1,0 +1,103 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { loadUserAdapters } from '../../adapter/load-user-adapters';
+import { loadModel, type LoadedModel } from '../../adapter/load-model';
+import type { AdapterRegistry } from '../../adapter/adapter-registry';
+import { readManifest } from '../../adapter/manifest';
+import { createContainer, TOKENS } from '../../container';
+import { UsageError, describeError } from '../../errors';
+import type { ExtractorRegistry } from '../../features/extractor-registry';
+import { LOG_LEVELS, type Logger, type LogLevel } from '../../logger';
+import { createApp, DEFAULT_MAX_BODY_BYTES } from '../../server/create-app';
+
+export interface ServeOptions {
+  models: string;
+  adapters?: string;
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  maxBodyBytes: number;
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve', { isDefault: true })
+    .description('serve the model of a models directory to the Lua client (the default command)')
+    .addOption(new Option('--models <dir>', 'models directory holding manifest.json').default('saved_models').env('CRS_ML_MODELS'))
+    .addOption(new Option('--adapters <dir>', 'folder of user adapter .js files').env('CRS_ML_ADAPTERS'))
+    .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1').env('CRS_ML_HOST'))
+    .addOption(new Option('--port <port>', 'port to listen on').default(5000).env('CRS_ML_PORT').argParser(parsePort))
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info').env('CRS_ML_LOG_LEVEL'))
+    .addOption(
+      new Option('--max-body-bytes <n>', 'largest POST body accepted (413 beyond)')
+        .default(DEFAULT_MAX_BODY_BYTES)
+        .env('CRS_ML_MAX_BODY_BYTES')
+        .argParser(parsePositiveInt),
+    )
+    .action(async (options: ServeOptions) => {
+      await serve(options);
+    });
+}
+
+/**
+ * Starts listening at once (GET / answers 503 until the model is ready), loads the model, and
+ * stops the process with a clear message when the model cannot be loaded.
+ */
+export async function serve(options: ServeOptions): Promise<{ server: Server; model: LoadedModel }> {
+  const container = createContainer({ logLevel: options.logLevel });
+  const logger = container.resolve<Logger>(TOKENS.Logger);
+  const adapters = container.resolve<AdapterRegistry>(TOKENS.AdapterRegistry);
+  const extractors = container.resolve<ExtractorRegistry>(TOKENS.ExtractorRegistry);
+
+  let model: LoadedModel | undefined;
+  const app = createApp({ model: () => model, logger, maxBodyBytes: options.maxBodyBytes });
+  const server = await listen(app, options.host, options.port);
+
+  try {
+    const modelsDir = path.resolve(options.models);
+    const manifest = readManifest(modelsDir);
+    if (options.adapters !== undefined) loadUserAdapters(options.adapters, adapters, logger);
+    if (manifest.adapters !== undefined) loadUserAdapters(path.resolve(modelsDir, manifest.adapters), adapters, logger);
+    model = await loadModel({ modelsDir, adapters, extractors, logger });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  logger.info(`serving ${model.summary} on http://${options.host}:${addressPort(server)}/`);
+
+  const shutdown = (signal: string) => {
+    logger.info(`${signal} received, closing`);
+    server.close(() => void model?.dispose().finally(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  return { server, model };
+}
+
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', (error) => reject(new UsageError(`cannot listen on ${host}:${port}: ${describeError(error)}`, { cause: error })));
+    server.keepAliveTimeout = 65_000;
+  });
+}
+
+function addressPort(server: Server): number | string {
+  const address = server.address();
+  return typeof address === 'object' && address !== null ? address.port : String(address);
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${value}"`);
+  return port;
+}
+
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`expected a positive integer, got "${value}"`);
+  return n;
+}

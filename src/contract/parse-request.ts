@@ -1,0 +1,29 @@
+import { RequestFormatError } from '../errors';
+import { decodeSurrogateEscape } from './decode';
+import { parseLegacyBody } from './legacy-body';
+import type { MlRequest } from './ml-request';
+import { toMlRequest } from './request.dto';
+import { parseUrlEncodedBody } from './urlencoded-body';
+
+/** Which of the two body formats a POST used. */
+export type BodyFormat = 'legacy' | 'urlencoded';
+
+const OPEN_BRACE = 0x7b;
+
+/**
+ * Tells the two formats apart: a legacy body always holds a raw `{` (its `args` object), and a
+ * url-encoded body never does (every encoder escapes `{` as `%7B`). See docs/contract.md.
+ */
+export function detectBodyFormat(body: Uint8Array): BodyFormat {
+  return body.indexOf(OPEN_BRACE) >= 0 ? 'legacy' : 'urlencoded';
+}
+
+/**
+ * Raw POST body -> validated {@link MlRequest}, for both the original client's raw body and
+ * url-encoded ones. Never throws anything but `RequestFormatError` / `RequestValidationError`.
+ */
+export function parseRequestBody(body: Uint8Array): MlRequest {
+  if (body.length === 0) throw new RequestFormatError('the body is empty; expected method=...&path=...&args=...&hour=..&day=..');
+  const fields = detectBodyFormat(body) === 'legacy' ? parseLegacyBody(decodeSurrogateEscape(body)) : parseUrlEncodedBody(body);
+  return toMlRequest(fields);
+}

@@ -1,0 +1,49 @@
+import type { NdArray } from '../numpy/ndarray';
+
+/**
+ * What the unpickler builds: plain JavaScript for Python's plain values, and small classes for the
+ * rest. No Python code ever runs; a `PyObject` is data (class path + state), never behaviour.
+ *
+ * | Python            | here                                      |
+ * |-------------------|-------------------------------------------|
+ * | None, bool        | null, boolean                             |
+ * | int               | number (safe range) or bigint (beyond)    |
+ * | float, str        | number, string                            |
+ * | bytes, bytearray  | Uint8Array                                |
+ * | list              | array                                     |
+ * | tuple             | frozen array (`Object.isFrozen`)          |
+ * | dict              | Map (keys any PyValue; `__proto__` safe)  |
+ * | set, frozenset    | Set                                       |
+ * | numpy.ndarray     | NdArray (src/numpy)                       |
+ * | any other object  | PyObject: `className`, `args`, `state`    |
+ */
+export type PyValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | readonly PyValue[]
+  | Map<PyValue, PyValue>
+  | Set<PyValue>
+  | NdArray
+  | PyObject;
+
+/** An instance of an allowed Python class, kept as data. */
+export class PyObject {
+  /** The BUILD state (usually the `__dict__` as a Map), or undefined when none was given. */
+  state: PyValue | undefined = undefined;
+
+  constructor(
+    /** Full class path, `module.qualname`, e.g. `sklearn.ensemble._iforest.IsolationForest`. */
+    readonly className: string,
+    /** Arguments the pickle constructed it with (REDUCE / NEWOBJ), when any. */
+    readonly args: readonly PyValue[] = [],
+  ) {}
+
+  /** The state as a `__dict__` Map; an empty Map when the state is not a dict. */
+  dict(): Map<PyValue, PyValue> {
+    return this.state instanceof Map ? this.state : new Map();
+  }
+}

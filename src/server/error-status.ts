@@ -1,0 +1,14 @@
+import { CrsMlError } from '../errors';
+
+/** The one table from error codes to HTTP statuses; anything unlisted is a 500. */
+const STATUS_BY_CODE = new Map<string, number>([
+  ['REQUEST_FORMAT', 400],
+  ['REQUEST_INVALID', 400],
+  ['REQUEST_TOO_LARGE', 413],
+  ['FEATURE_EXTRACTOR_INVALID', 500],
+  ['SCORING_FAILED', 500],
+]);
+
+export function statusOfError(error: unknown): number {
+  return error instanceof CrsMlError ? (STATUS_BY_CODE.get(error.code) ?? 500) : 500;
+}
