@@ -70,6 +70,11 @@ export function runEstimatorCases(options: RunEstimatorCasesOptions): void {
           beforeAll(() => {
             estimator = loadEstimator(modelPath, { key: estimatorCase.key });
           });
+          if (estimatorCase.pythonClass !== undefined) {
+            it(`is built as ${estimatorCase.pythonClass}`, () => {
+              expect(estimator.pythonClass).toBe(estimatorCase.pythonClass);
+            });
+          }
           for (const [method, expected] of Object.entries(estimatorCase.outputs ?? {})) {
             const reason = skip.get(`${name}:${method}`);
             if (reason !== undefined) {
@@ -79,6 +84,10 @@ export function runEstimatorCases(options: RunEstimatorCasesOptions): void {
             it(`${method} matches sklearn (rel ${tolerance.relative}, abs ${tolerance.absolute}; labels exact)`, () => {
               const input = toInput(estimatorCase.input);
               const output = runMethod(estimator, method as SklearnMethod, input);
+              if (isSparseExpectation(expected)) {
+                compareSparse(output, expected, tolerance, method);
+                return;
+              }
               // A plain array is a label array (classifier predict): compared exactly, type included.
               const labels = Array.isArray(output);
               compare(plain(output), expected, labels ? EXACT : tolerance, method);
@@ -109,6 +118,8 @@ export interface EstimatorCase {
   readonly input: ReadonlyArray<ReadonlyArray<number | null>> | readonly string[];
   readonly outputs?: Readonly<Record<string, unknown>>;
   readonly error?: string;
+  /** Optional: the Python class the estimator must report (`Estimator.pythonClass`). */
+  readonly pythonClass?: string;
 }
 
 export const DEFAULT_TOLERANCE: Tolerance = Object.freeze({ relative: 1e-9, absolute: 1e-12 });
@@ -135,7 +146,8 @@ function caseName(c: EstimatorCase): string {
 
 function toInput(input: EstimatorCase['input']) {
   if (input.length > 0 && typeof input[0] === 'string') return input as readonly string[];
-  return fromRows(input as ReadonlyArray<ReadonlyArray<number | null>>);
+  const rows = input as ReadonlyArray<ReadonlyArray<unknown>>;
+  return fromRows(rows.map((row) => row.map((v) => (typeof v === 'number' ? v : (SPECIAL.get(v) ?? NaN)))));
 }
 
 /** Any estimator output as plain nested arrays (sparse transforms become dense rows). */
@@ -161,7 +173,43 @@ const SPECIAL = new Map<unknown, number>([
   ['nan', NaN],
   ['inf', Infinity],
   ['-inf', -Infinity],
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
 ]);
+
+/** sklearn's sparse outputs too wide to write densely: `{"shape": [r, c], "entries": [[row, col, value], ...]}`. */
+interface SparseExpectation {
+  readonly shape: readonly [number, number];
+  readonly entries: ReadonlyArray<readonly [number, number, unknown]>;
+}
+
+function isSparseExpectation(value: unknown): value is SparseExpectation {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'entries' in value && 'shape' in value;
+}
+
+/** Compares cell by cell over the union of stored cells (absent = 0), without densifying. */
+function compareSparse(output: MethodOutput, expected: SparseExpectation, tolerance: Tolerance, where: string): void {
+  if (output instanceof Float64Array || Array.isArray(output)) throw new Error(`${where}: expected a ${expected.shape.join('x')} matrix, got a 1-D output`);
+  if (output.rows !== expected.shape[0] || output.cols !== expected.shape[1]) {
+    throw new Error(`${where}: expected shape ${expected.shape.join('x')}, got ${output.rows}x${output.cols}`);
+  }
+  const actual = new Map<string, number>();
+  for (let r = 0; r < output.rows; r++) {
+    if (output.kind === 'dense') {
+      for (let c = 0; c < output.cols; c++) if (output.data[r * output.cols + c] !== 0) actual.set(`${r},${c}`, output.data[r * output.cols + c]);
+    } else {
+      for (let k = output.indptr[r]; k < output.indptr[r + 1]; k++) {
+        const cell = `${r},${output.indices[k]}`;
+        actual.set(cell, (actual.get(cell) ?? 0) + output.data[k]);
+      }
+    }
+  }
+  const wanted = new Map<string, unknown>(expected.entries.map(([r, c, v]) => [`${r},${c}`, v]));
+  for (const cell of new Set([...actual.keys(), ...wanted.keys()])) {
+    compare(actual.get(cell) ?? 0, wanted.get(cell) ?? 0, tolerance, `${where}[${cell}]`);
+  }
+}
 
 function compare(actual: unknown, expected: unknown, tolerance: Tolerance, where: string): void {
   if (Array.isArray(expected)) {
