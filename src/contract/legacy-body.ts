@@ -57,7 +57,8 @@ export function parseLegacyObject(text: string, fallbackName: string): Pairs {
   if (text === '{}') return [];
   const entries = splitEntries(text);
   if (entries !== undefined) return entries;
-  return [[fallbackName, restoreQuotes(text.slice(1, -1))]];
+  const inner = text.slice(text.startsWith('{') ? 1 : 0, text.endsWith('}') ? -1 : undefined);
+  return [[fallbackName, restoreQuotes(inner)]];
 }
 
 function splitEntries(text: string): Pairs | undefined {
