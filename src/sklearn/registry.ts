@@ -1,4 +1,9 @@
 import type { EstimatorFactory } from './base';
+import { ForestClassifier } from './ensemble/forest-classifier';
+import { ForestRegressor } from './ensemble/forest-regressor';
+import { IsolationForest } from './ensemble/isolation-forest';
+import { DecisionTreeClassifier } from './tree/decision-tree-classifier';
+import { DecisionTreeRegressor } from './tree/decision-tree-regressor';
 
 /**
  * The only table of supported scikit-learn classes: one line per estimator file. Lookups go by
@@ -6,6 +11,11 @@ import type { EstimatorFactory } from './base';
  */
 export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   // trees and ensembles
+  DecisionTreeClassifier,
+  DecisionTreeRegressor,
+  ForestClassifier,
+  ForestRegressor,
+  IsolationForest,
 
   // linear, kernels, neighbours, naive Bayes, neural networks, anomaly detectors
 

@@ -1,0 +1,73 @@
+import { TREE_LEAF, type TreeStructure } from '../tree/tree-structure';
+
+/**
+ * Many trees concatenated into one set of flat typed arrays (child indices made absolute), so that
+ * scoring a row is one tight loop without per-tree objects: the hot path of a 100-tree forest.
+ * `nodeValues` tables passed to {@link sum} are indexed by the same absolute node numbers
+ * (`offsets[t] + node`).
+ */
+export class FlatForest {
+  readonly nTrees: number;
+  readonly nodeCount: number;
+  /** First absolute node index of each tree (its root). */
+  readonly offsets: Int32Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+
+  constructor(readonly trees: readonly TreeStructure[]) {
+    this.nTrees = trees.length;
+    this.offsets = new Int32Array(trees.length);
+    let total = 0;
+    trees.forEach((tree, t) => {
+      this.offsets[t] = total;
+      total += tree.nodeCount;
+    });
+    this.nodeCount = total;
+    this.left = new Int32Array(total);
+    this.right = new Int32Array(total);
+    this.feature = new Int32Array(total);
+    this.threshold = new Float64Array(total);
+    trees.forEach((tree, t) => {
+      const base = this.offsets[t];
+      for (let i = 0; i < tree.nodeCount; i++) {
+        const leaf = tree.left[i] === TREE_LEAF;
+        this.left[base + i] = leaf ? TREE_LEAF : base + tree.left[i];
+        this.right[base + i] = leaf ? TREE_LEAF : base + tree.right[i];
+        this.feature[base + i] = tree.feature[i];
+        this.threshold[base + i] = tree.threshold[i];
+      }
+    });
+  }
+
+  /** Builds a per-node table from per-tree, per-local-node values. */
+  table(valueOf: (tree: TreeStructure, node: number, t: number) => number): Float64Array {
+    const out = new Float64Array(this.nodeCount);
+    this.trees.forEach((tree, t) => {
+      const base = this.offsets[t];
+      for (let i = 0; i < tree.nodeCount; i++) out[base + i] = valueOf(tree, i, t);
+    });
+    return out;
+  }
+
+  /** The absolute leaf index tree `t` reaches for the float32 row at `offset` of `x`. */
+  leaf(t: number, x: Float32Array, offset: number): number {
+    const { left, right, feature, threshold } = this;
+    let node = this.offsets[t];
+    while (left[node] !== TREE_LEAF) node = x[offset + feature[node]] <= threshold[node] ? left[node] : right[node];
+    return node;
+  }
+
+  /** `((0 + v[leaf_0]) + v[leaf_1]) + ...`: the leaf values summed in tree order, as sklearn's `+=` loops do. */
+  sum(nodeValues: Float64Array, x: Float32Array, offset: number): number {
+    const { left, right, feature, threshold, offsets, nTrees } = this;
+    let total = 0;
+    for (let t = 0; t < nTrees; t++) {
+      let node = offsets[t];
+      while (left[node] !== TREE_LEAF) node = x[offset + feature[node]] <= threshold[node] ? left[node] : right[node];
+      total += nodeValues[node];
+    }
+    return total;
+  }
+}

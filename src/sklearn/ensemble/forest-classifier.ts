@@ -1,0 +1,79 @@
+import type { PyValue } from '../../pickle/python-value';
+import type { BuildContext, Estimator, Label } from '../base';
+import { EstimatorStateError } from '../errors';
+import { denseMatrix, type DenseMatrix, type EstimatorInput } from '../matrix';
+import { StateReader } from '../state-reader';
+import { ClassifierLeaves } from '../tree/classifier-leaves';
+import { shortName } from '../tree/decision-tree-classifier';
+import { toFloat32Rows } from '../tree/float32-input';
+import { argmax } from '../tree/numpy-math';
+import { FlatForest } from './flat-forest';
+import { readMemberTrees } from './forest-trees';
+
+/** The pickled `__dict__` attributes read here (scikit-learn 1.2.1 names). */
+export interface ForestClassifierState {
+  estimators_: PyValue[];
+  classes_: PyValue;
+  n_features_in_: number;
+}
+
+/**
+ * `RandomForestClassifier` and `ExtraTreesClassifier` (sklearn's `ForestClassifier`), following
+ * 1.2.1 `sklearn/ensemble/_forest.py`: `predict_proba` adds each tree's normalised leaf
+ * probabilities in tree order (`_accumulate_prediction`: `out += prediction`) then divides by the
+ * number of trees; `predict` is `classes_[argmax(predict_proba)]`. Single-output only.
+ */
+export class ForestClassifier implements Estimator {
+  static readonly pythonNames = [
+    'sklearn.ensemble._forest.RandomForestClassifier',
+    'sklearn.ensemble.forest.RandomForestClassifier',
+    'sklearn.ensemble._forest.ExtraTreesClassifier',
+    'sklearn.ensemble.forest.ExtraTreesClassifier',
+  ];
+
+  private constructor(
+    readonly pythonClass: string,
+    readonly nFeaturesIn: number,
+    readonly classes: readonly Label[],
+    private readonly forest: FlatForest,
+    /** Normalised leaf probabilities, `nClasses` per absolute node. */
+    private readonly proba: Float64Array,
+  ) {}
+
+  static fromState(state: Map<string, PyValue>, pythonClass: string, context: BuildContext): ForestClassifier {
+    const name = shortName(pythonClass);
+    const reader = new StateReader(state, pythonClass);
+    const classes = reader.labels('classes_');
+    const trees = readMemberTrees(reader.list('estimators_'), name, pythonClass, context);
+    const nClasses = classes.length;
+    const forest = new FlatForest(trees);
+    const proba = new Float64Array(forest.nodeCount * nClasses);
+    trees.forEach((tree, t) => {
+      if (tree.nClasses[0] !== nClasses) throw new EstimatorStateError(`${name}.estimators_[${t}] has ${tree.nClasses[0]} classes, classes_ has ${nClasses}`);
+      proba.set(new ClassifierLeaves(tree, nClasses).proba, forest.offsets[t] * nClasses);
+    });
+    return new ForestClassifier(pythonClass, reader.optionalNumber('n_features_in_') ?? trees[0].nFeatures, classes, forest, proba);
+  }
+
+  predictProba(X: EstimatorInput): DenseMatrix {
+    const rows = toFloat32Rows(X, shortName(this.pythonClass));
+    const nClasses = this.classes.length;
+    const out = denseMatrix(rows.rows, nClasses);
+    const { forest, proba } = this;
+    for (let r = 0; r < rows.rows; r++) {
+      const at = r * nClasses;
+      for (let t = 0; t < forest.nTrees; t++) {
+        const leaf = forest.leaf(t, rows.data, r * rows.cols) * nClasses;
+        for (let c = 0; c < nClasses; c++) out.data[at + c] += proba[leaf + c];
+      }
+      for (let c = 0; c < nClasses; c++) out.data[at + c] /= forest.nTrees;
+    }
+    return out;
+  }
+
+  predict(X: EstimatorInput): Label[] {
+    const proba = this.predictProba(X);
+    const nClasses = this.classes.length;
+    return Array.from({ length: proba.rows }, (_, r) => this.classes[argmax(proba.data, r * nClasses, nClasses)]);
+  }
+}

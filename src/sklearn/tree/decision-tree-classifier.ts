@@ -1,0 +1,60 @@
+import type { PyValue } from '../../pickle/python-value';
+import type { BuildContext, Estimator, Label } from '../base';
+import { EstimatorStateError } from '../errors';
+import type { DenseMatrix, EstimatorInput } from '../matrix';
+import { StateReader } from '../state-reader';
+import { ClassifierLeaves } from './classifier-leaves';
+import { toFloat32Rows } from './float32-input';
+import { TreeStructure } from './tree-structure';
+
+/** The pickled `__dict__` attributes read here (scikit-learn 1.2.1 names). */
+export interface DecisionTreeClassifierState {
+  tree_: PyValue;
+  classes_: PyValue;
+  n_features_in_?: number;
+}
+
+/**
+ * `DecisionTreeClassifier` and its randomised twin `ExtraTreeClassifier` (a subclass with the same
+ * prediction code): `predict` returns `classes_` labels with their Python type, `predict_proba` the
+ * normalised leaf counts. Input is cast to float32 first, as sklearn does. Single-output only.
+ */
+export class DecisionTreeClassifier implements Estimator {
+  static readonly pythonNames = [
+    'sklearn.tree._classes.DecisionTreeClassifier',
+    'sklearn.tree.tree.DecisionTreeClassifier',
+    'sklearn.tree._classes.ExtraTreeClassifier',
+    'sklearn.tree.tree.ExtraTreeClassifier',
+  ];
+
+  private constructor(
+    readonly pythonClass: string,
+    readonly nFeaturesIn: number,
+    readonly classes: readonly Label[],
+    private readonly leaves: ClassifierLeaves,
+  ) {}
+
+  static fromState(state: Map<string, PyValue>, pythonClass: string, context: BuildContext): DecisionTreeClassifier {
+    const reader = new StateReader(state, pythonClass);
+    const tree = TreeStructure.fromPickle(reader.value('tree_'), `${shortName(pythonClass)}.tree_`);
+    tree.requireSingleOutput(pythonClass, context.sklearnVersion);
+    const classes = reader.labels('classes_');
+    if (classes.length !== tree.nClasses[0]) {
+      throw new EstimatorStateError(`${shortName(pythonClass)}: ${classes.length} classes_ but the tree has ${tree.nClasses[0]}`);
+    }
+    const nFeaturesIn = reader.optionalNumber('n_features_in_') ?? tree.nFeatures;
+    return new DecisionTreeClassifier(pythonClass, nFeaturesIn, classes, new ClassifierLeaves(tree, classes.length));
+  }
+
+  predict(X: EstimatorInput): Label[] {
+    return this.leaves.predict(toFloat32Rows(X, shortName(this.pythonClass)), this.classes);
+  }
+
+  predictProba(X: EstimatorInput): DenseMatrix {
+    return this.leaves.predictProba(toFloat32Rows(X, shortName(this.pythonClass)));
+  }
+}
+
+export function shortName(pythonClass: string): string {
+  return pythonClass.slice(pythonClass.lastIndexOf('.') + 1);
+}
