@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadUserAdapters } from '../../adapter/load-user-adapters';
@@ -9,7 +9,8 @@ import { createContainer, TOKENS } from '../../container';
 import { UsageError, describeError } from '../../errors';
 import type { ExtractorRegistry } from '../../features/extractor-registry';
 import { LOG_LEVELS, type Logger, type LogLevel } from '../../logger';
-import { createApp, DEFAULT_MAX_BODY_BYTES } from '../../server/create-app';
+import { DEFAULT_MAX_BODY_BYTES } from '../../server/create-app';
+import { createRequestListener } from '../../server/create-request-listener';
 
 export interface ServeOptions {
   models: string;
@@ -51,8 +52,8 @@ export async function serve(options: ServeOptions): Promise<{ server: Server; mo
   const extractors = container.resolve<ExtractorRegistry>(TOKENS.ExtractorRegistry);
 
   let model: LoadedModel | undefined;
-  const app = createApp({ model: () => model, logger, maxBodyBytes: options.maxBodyBytes });
-  const server = await listen(app, options.host, options.port);
+  const listener = createRequestListener({ model: () => model, logger, maxBodyBytes: options.maxBodyBytes });
+  const server = await listen(createServer(listener), options.host, options.port);
 
   try {
     const modelsDir = path.resolve(options.models);
@@ -76,9 +77,9 @@ export async function serve(options: ServeOptions): Promise<{ server: Server; mo
   return { server, model };
 }
 
-function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
+function listen(server: Server, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    server.listen(port, host);
     server.once('listening', () => resolve(server));
     server.once('error', (error) => reject(new UsageError(`cannot listen on ${host}:${port}: ${describeError(error)}`, { cause: error })));
     server.keepAliveTimeout = 65_000;
