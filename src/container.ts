@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { OnnxAdapter } from '../adapters/onnx/onnx-adapter';
 import { RandomAdapter } from '../adapters/random/random-adapter';
 import { AdapterRegistry } from './adapter/adapter-registry';
 import type { ModelAdapterClass } from './adapter/model-adapter';
 import { ExtractorRegistry } from './features/extractor-registry';
 import type { FeatureExtractor } from './features/feature-extractor';
+import { builtInExtractors } from './features';
 import { createLogger, type Logger, type LogLevel } from './logger';
 
 /** Injection tokens: interfaces are bound to symbols, never to strings. */
@@ -15,10 +17,10 @@ export const TOKENS = {
 } as const;
 
 /** Adapters that ship with the server (top-level `adapters/`). */
-export const BUILT_IN_ADAPTERS: readonly ModelAdapterClass[] = [RandomAdapter];
+export const BUILT_IN_ADAPTERS: readonly ModelAdapterClass[] = [RandomAdapter, OnnxAdapter];
 
 /** Feature extractors that ship with the server (`src/features/`). */
-export const BUILT_IN_EXTRACTORS: readonly FeatureExtractor[] = [];
+export const BUILT_IN_EXTRACTORS: readonly FeatureExtractor[] = [...builtInExtractors];
 
 export interface ContainerOptions {
   readonly logLevel?: LogLevel;

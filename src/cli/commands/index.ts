@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as features from './features';
 import * as parse from './parse';
 import * as serve from './serve';
 
@@ -6,4 +7,5 @@ import * as serve from './serve';
 export const COMMANDS: ReadonlyArray<{ register(program: Command): void }> = [
   serve,
   parse,
+  features,
 ];

@@ -1,0 +1,102 @@
+import type { MlRequest } from '../contract/ml-request';
+import { parseJsonPairs } from '../contract/json-pairs';
+import type { RawRequestFields } from '../contract/raw-fields';
+import { toMlRequest } from '../contract/request.dto';
+import { RequestFormatError } from '../errors';
+
+type Reader = (fields: RawRequestFields, text: string) => void;
+
+const asText = (field: string, text: string): string => {
+  const value: unknown = JSON.parse(text);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && (field === 'hour' || field === 'day')) return text;
+  throw new RequestFormatError(`field "${field}" must be a ${field === 'hour' || field === 'day' ? 'number or string' : 'string'}`);
+};
+
+/** The fields of a request line, each read from its JSON source text. */
+const FIELDS = new Map<string, Reader>([
+  ['method', (f, t) => (f.method = asText('method', t))],
+  ['path', (f, t) => (f.path = asText('path', t))],
+  ['hour', (f, t) => (f.hour = asText('hour', t))],
+  ['day', (f, t) => (f.day = asText('day', t))],
+  ['body', (f, t) => (f.body = asText('body', t))],
+  ['args', (f, t) => (f.args = parseJsonPairs(t, 'args'))],
+  ['files', (f, t) => (f.files = parseJsonPairs(t, 'files'))],
+  ['sizes', (f, t) => (f.sizes = parseJsonPairs(t, 'sizes'))],
+]);
+
+/**
+ * One JSON line — `{"method":"POST","path":"/x","args":{"ARGS:q":"..."},"files":{},"sizes":{},
+ * "hour":7,"day":29}`, the shape `requestToJson` prints — to a validated {@link MlRequest}.
+ * Repeated argument names are kept (JSON.parse would keep only the last), and the same rules as the
+ * server's POST parser apply (`toMlRequest`): sizes are byte counts given as numbers or digit strings.
+ *
+ * @throws RequestFormatError / RequestValidationError saying what is wrong; callers add the line number
+ */
+export function parseRequestLine(line: string): MlRequest {
+  const fields: RawRequestFields = {};
+  const seen = new Set<string>();
+  let i = skipSpace(line, 0);
+  const fail = (what: string): never => {
+    throw new RequestFormatError(`${what} at character ${i + 1}`);
+  };
+  if (line[i] !== '{') fail('expected a JSON object "{"');
+  i = skipSpace(line, i + 1);
+  while (line[i] !== '}') {
+    if (line[i] !== '"') fail('expected a quoted field name');
+    const nameEnd = endOfValue(line, i);
+    const name = JSON.parse(line.slice(i, nameEnd)) as string;
+    i = skipSpace(line, nameEnd);
+    if (line[i] !== ':') fail('expected ":"');
+    i = skipSpace(line, i + 1);
+    const valueEnd = endOfValue(line, i);
+    if (valueEnd === i) fail(`field "${name}" has no value`);
+    const reader = FIELDS.get(name);
+    if (reader === undefined) fail(`unknown field "${name}" (known: ${[...FIELDS.keys()].join(', ')})`);
+    if (seen.has(name)) fail(`field "${name}" is given twice`);
+    seen.add(name);
+    try {
+      reader!(fields, line.slice(i, valueEnd));
+    } catch (cause) {
+      if (cause instanceof RequestFormatError) throw cause;
+      fail(`field "${name}" is not valid JSON`);
+    }
+    i = skipSpace(line, valueEnd);
+    if (line[i] === ',') i = skipSpace(line, i + 1);
+    else if (line[i] !== '}') fail('expected "," or "}"');
+  }
+  if (skipSpace(line, i + 1) !== line.length) fail('unexpected text after the object');
+  return toMlRequest(fields);
+}
+
+/**
+ * Index just past the JSON value starting at `start` (string, number, literal, or a bracketed
+ * object/array with strings skipped); validity is checked by whoever parses the slice.
+ */
+function endOfValue(text: string, start: number): number {
+  let depth = 0;
+  let i = start;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      i++;
+      if (depth === 0) return Math.min(i, text.length);
+      continue;
+    }
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      if (depth === 0) return i;
+      depth--;
+      if (depth === 0) return i + 1;
+    } else if (depth === 0 && (c === ',' || c === ' ' || c === '\t' || c === '\r' || c === '\n')) return i;
+    i++;
+  }
+  return i;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  return i;
+}

@@ -1,0 +1,168 @@
+import type { MlRequest } from '../contract/ml-request';
+import type { FeatureExtractor } from './feature-extractor';
+import { asciiLower, codePointLength, countMatches, countSubstring, entropy } from './text-stats';
+import {
+  PATTERNS,
+  RE_ENTITY,
+  RE_HEX,
+  RE_PERCENT,
+  RE_UNICODE,
+  RE_WORD,
+  SCRIPT_EXT,
+  SENSITIVE_EXT,
+  STATIC_EXT,
+  WORD_FAMILIES,
+} from './waf-v1-vocabulary';
+
+const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+
+/** The 58 column names of `waf-v1`, in output order; docs/features.md defines each one. */
+export const WAF_V1_FEATURE_NAMES: readonly string[] = Object.freeze([
+  ...['get', 'post', 'head', 'put', 'delete', 'patch', 'options', 'other'].map((m) => `method_${m}`),
+  ...['length', 'depth', 'ext_class', 'percent_escapes', 'dot_dot', 'special', 'non_ascii'].map((f) => `path_${f}`),
+  'arg_count', 'arg_name_length_max', 'arg_name_special', 'arg_value_length_total', 'arg_value_length_max', 'body_length',
+  ...['letters', 'digits', 'whitespace', 'quotes', 'angles', 'brackets', 'separators', 'other_special', 'non_ascii',
+    'control', 'special_ratio', 'special_run_max', 'percent_escapes', 'unicode_escapes', 'hex_escapes',
+    'html_entities', 'entropy_max', 'entropy_all'].map((f) => `value_${f}`),
+  ...['sql', 'xss', 'cmd', 'file', 'code'].map((f) => `words_${f}`),
+  ...['sql_comment', 'tag_open', 'event_handler', 'traversal', 'command_substitution', 'scheme', 'quote_break'].map(
+    (f) => `pattern_${f}`,
+  ),
+  'file_count', 'file_name_length_max', 'file_risky_ext', 'size_total', 'size_max',
+  'hour', 'day',
+]);
+
+/** Character classes by code point; see docs/features.md "Character classes". */
+const enum CharClass { Letter, Digit, Space, Quote, Angle, Bracket, Separator, OtherSpecial, NonAscii, Control, Plain }
+const ASCII_CLASS = new Uint8Array(128).fill(CharClass.Plain);
+const setClass = (chars: string, cls: CharClass) => { for (const c of chars) ASCII_CLASS[c.charCodeAt(0)] = cls; };
+for (let c = 0; c < 32; c++) ASCII_CLASS[c] = CharClass.Control;
+ASCII_CLASS[127] = CharClass.Control;
+setClass('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', CharClass.Letter);
+setClass('0123456789', CharClass.Digit);
+setClass(' \t\n\r\x0b\x0c', CharClass.Space);
+setClass('\'"`', CharClass.Quote);
+setClass('<>', CharClass.Angle);
+setClass('()[]{}', CharClass.Bracket);
+setClass(';|&', CharClass.Separator);
+setClass('$\\*=#!^~@%', CharClass.OtherSpecial);
+const isSpecial = (cls: CharClass) => cls >= CharClass.Quote && cls <= CharClass.OtherSpecial;
+
+const PATH_PLAIN = /[A-Za-z0-9/._~-]/;
+const NAME_PLAIN = /[A-Za-z0-9_.[\]-]/;
+
+/**
+ * Extension class of the last `/`-segment: 0 none, 1 static, 2 script, 3 sensitive/backup, 4 other.
+ * Python twin: `ext_class`.
+ */
+export function extensionClass(name: string): number {
+  const segment = name.slice(name.lastIndexOf('/') + 1);
+  const dot = segment.lastIndexOf('.');
+  if (dot < 0) return 0;
+  const ext = asciiLower(segment.slice(dot + 1));
+  if (STATIC_EXT.has(ext)) return 1;
+  if (SCRIPT_EXT.has(ext)) return 2;
+  if (SENSITIVE_EXT.has(ext)) return 3;
+  return 4;
+}
+
+const stripPrefix = (name: string, prefix: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
+const countOutside = (text: string, plain: RegExp) => {
+  let n = 0;
+  for (const ch of text) if (!plain.test(ch)) n++;
+  return n;
+};
+const maxOf = (values: Iterable<number>) => {
+  let max = 0;
+  for (const v of values) if (v > max) max = v;
+  return max;
+};
+
+/**
+ * `waf-v1`: 58 numbers describing method, path, arguments, uploads and time of one request. Exact
+ * twin of `extract()` in examples/python/crs_ml_features.py (test/features/parity.test.ts).
+ */
+export function extractWafV1(request: MlRequest): number[] {
+  const { method, path, args, files, sizes, body } = request;
+  const names = args.map(([name]) => stripPrefix(name, 'ARGS:'));
+  const values = args.map(([, value]) => value);
+  if (body !== undefined) values.push(body);
+
+  const row: number[] = METHODS.map((m) => (method === m ? 1 : 0));
+  row.push(METHODS.includes(method) ? 0 : 1);
+
+  let pathNonAscii = 0;
+  for (const ch of path) if (ch.codePointAt(0)! > 127) pathNonAscii++;
+  row.push(codePointLength(path), countSubstring(path, '/'), extensionClass(path), countMatches(path, RE_PERCENT),
+    countSubstring(path, '..'), countOutside(path, PATH_PLAIN), pathNonAscii);
+
+  const argLengths = values.slice(0, args.length).map(codePointLength);
+  row.push(args.length, maxOf(names.map(codePointLength)), names.reduce((n, name) => n + countOutside(name, NAME_PLAIN), 0),
+    argLengths.reduce((a, b) => a + b, 0), maxOf(argLengths), body === undefined ? 0 : codePointLength(body));
+
+  row.push(...valueCharacterFeatures(values));
+
+  const texts = [path, ...names, ...values].map(asciiLower);
+  const wordCounts = WORD_FAMILIES.map(() => 0);
+  for (const text of texts) {
+    for (const word of text.match(RE_WORD) ?? []) {
+      WORD_FAMILIES.forEach((family, i) => { if (family.has(word)) wordCounts[i]++; });
+    }
+  }
+  row.push(...wordCounts);
+  for (const pattern of PATTERNS) row.push(texts.reduce((n, text) => n + countMatches(text, pattern), 0));
+
+  const fileNames = files.map(([, name]) => name);
+  let sizeTotal = 0;
+  for (const [, size] of sizes) sizeTotal += size;
+  row.push(files.length, maxOf(fileNames.map(codePointLength)),
+    fileNames.filter((f) => { const c = extensionClass(f); return c === 2 || c === 3; }).length,
+    sizeTotal, maxOf(sizes.map(([, size]) => size)), request.hour, request.day);
+  return row;
+}
+
+/** value_letters .. value_entropy_all, over argument values and the body. */
+function valueCharacterFeatures(values: readonly string[]): number[] {
+  const counts = new Array<number>(CharClass.Plain + 1).fill(0);
+  const all = new Map<string, number>();
+  let runMax = 0;
+  let total = 0;
+  let entropyMax = 0;
+  for (const value of values) {
+    const own = new Map<string, number>();
+    let run = 0;
+    let length = 0;
+    for (const ch of value) {
+      length++;
+      own.set(ch, (own.get(ch) ?? 0) + 1);
+      all.set(ch, (all.get(ch) ?? 0) + 1);
+      const code = ch.codePointAt(0)!;
+      const cls = code < 128 ? (ASCII_CLASS[code] as CharClass) : CharClass.NonAscii;
+      counts[cls]++;
+      if (isSpecial(cls)) {
+        run++;
+        if (run > runMax) runMax = run;
+      } else run = 0;
+    }
+    total += length;
+    const h = entropy(own, length);
+    if (h > entropyMax) entropyMax = h;
+  }
+  const special = counts[CharClass.Quote] + counts[CharClass.Angle] + counts[CharClass.Bracket] +
+    counts[CharClass.Separator] + counts[CharClass.OtherSpecial];
+  const sumMatches = (regex: RegExp) => values.reduce((n, v) => n + countMatches(v, regex), 0);
+  return [
+    counts[CharClass.Letter], counts[CharClass.Digit], counts[CharClass.Space], counts[CharClass.Quote],
+    counts[CharClass.Angle], counts[CharClass.Bracket], counts[CharClass.Separator], counts[CharClass.OtherSpecial],
+    counts[CharClass.NonAscii], counts[CharClass.Control], total === 0 ? 0 : special / total, runMax,
+    sumMatches(RE_PERCENT), sumMatches(RE_UNICODE), sumMatches(RE_HEX), sumMatches(RE_ENTITY),
+    entropyMax, entropy(all, total),
+  ];
+}
+
+/** The registered `waf-v1` extractor. */
+export const wafV1: FeatureExtractor = {
+  name: 'waf-v1',
+  featureNames: WAF_V1_FEATURE_NAMES,
+  extract: extractWafV1,
+};
