@@ -17,7 +17,7 @@ export interface Estimator {
   readonly pythonClass: string;
   /** `n_features_in_` when the estimator knows it, to check input widths with a clear message. */
   readonly nFeaturesIn?: number;
-  predict?(X: EstimatorInput): Float64Array | Label[];
+  predict?(X: EstimatorInput): Float64Array | Label[] | DenseMatrix;
   predictProba?(X: EstimatorInput): DenseMatrix;
   decisionFunction?(X: EstimatorInput): Float64Array | DenseMatrix;
   scoreSamples?(X: EstimatorInput): Float64Array;

@@ -5,6 +5,32 @@ import { IsolationForest } from './ensemble/isolation-forest';
 import { DecisionTreeClassifier } from './tree/decision-tree-classifier';
 import { DecisionTreeRegressor } from './tree/decision-tree-regressor';
 
+// linear, kernels, neighbours, naive Bayes, neural networks, anomaly detectors; preprocessing, composition, text
+import { ElasticNet } from './linear/elastic-net';
+import { Lasso } from './linear/lasso';
+import { LinearRegression } from './linear/linear-regression';
+import { LinearSVC } from './linear/linear-svc';
+import { LogisticRegression } from './linear/logistic-regression';
+import { Ridge } from './linear/ridge';
+import { RidgeClassifier } from './linear/ridge-classifier';
+import { SGDClassifier } from './linear/sgd-classifier';
+import { SGDRegressor } from './linear/sgd-regressor';
+import { ColumnTransformer } from './pipeline/column-transformer';
+import { FunctionTransformer } from './pipeline/function-transformer';
+import { Pipeline } from './pipeline/pipeline';
+import { MaxAbsScaler } from './preprocessing/max-abs-scaler';
+import { MinMaxScaler } from './preprocessing/min-max-scaler';
+import { Normalizer } from './preprocessing/normalizer';
+import { OneHotEncoder } from './preprocessing/one-hot-encoder';
+import { PCA } from './preprocessing/pca';
+import { RobustScaler } from './preprocessing/robust-scaler';
+import { SimpleImputer } from './preprocessing/simple-imputer';
+import { StandardScaler } from './preprocessing/standard-scaler';
+import { CountVectorizer } from './text/count-vectorizer';
+import { HashingVectorizer } from './text/hashing-vectorizer';
+import { TfidfTransformer } from './text/tfidf-transformer';
+import { TfidfVectorizer } from './text/tfidf-vectorizer';
+
 /**
  * The only table of supported scikit-learn classes: one line per estimator file. Lookups go by
  * every name in each factory's `pythonNames`; a name listed twice throws at startup.
@@ -18,8 +44,32 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   IsolationForest,
 
   // linear, kernels, neighbours, naive Bayes, neural networks, anomaly detectors
+  LogisticRegression,
+  LinearSVC,
+  SGDClassifier,
+  RidgeClassifier,
+  LinearRegression,
+  Ridge,
+  Lasso,
+  ElasticNet,
+  SGDRegressor,
 
   // preprocessing, composition, text
+  Pipeline,
+  ColumnTransformer,
+  FunctionTransformer,
+  StandardScaler,
+  MinMaxScaler,
+  RobustScaler,
+  MaxAbsScaler,
+  Normalizer,
+  PCA,
+  OneHotEncoder,
+  SimpleImputer,
+  CountVectorizer,
+  TfidfVectorizer,
+  TfidfTransformer,
+  HashingVectorizer,
 ];
 
 /** Python class path -> factory, built once. */
