@@ -6,7 +6,8 @@ type Pairs = Array<[string, string]>;
 /** The names under which an object's text is kept whole when its entries cannot be told apart. */
 export const UNPARSED_NAME = { args: 'ARGS', files: 'FILES', sizes: 'FILES_SIZES' } as const;
 
-const TAIL = /&hour=([^&]*)&day=([^&]*)$/;
+/** `&hour=HH&day=DD` at the end, then any `&name=value` fields a newer client may append (ignored). */
+const TAIL = /^&hour=([^&]*)&day=([^&]*)(?:&[A-Za-z0-9_]+=[^&]*)*$/;
 
 /**
  * Parses the body the original Lua client builds by string concatenation, without url-encoding:
@@ -16,7 +17,7 @@ const TAIL = /&hour=([^&]*)&day=([^&]*)$/;
  * Values never hold `"` (the client turned each into `$#$`, restored here); names are not escaped
  * at all. The frame is found by anchors (see docs/contract.md, "Legacy bodies"): `method=` at the
  * start, the first `&path=`, the first `&args={` after it, `&hour=..&day=..` at the very end, and
- * `}&sizes={` / `}&files={` searched from the right. Inside an object, each entry is split at the
+ * `}&sizes={` / `}&files={` searched from the right. Extra `&name=value` fields after `day` are ignored. Inside an object, each entry is split at the
  * first `":"` whose value is followed by `,"` or the object's end. An object whose entries cannot be
  * told apart is kept whole as one value, so no byte is ever dropped and no attacker can turn the
  * model off by making the body unparsable.
@@ -27,9 +28,10 @@ export function parseLegacyBody(text: string): RawRequestFields {
   if (pathAt < 0) throw new RequestFormatError('field "path" is missing (no "&path=" in the body).');
   const argsAt = text.indexOf('&args={', pathAt);
   if (argsAt < 0) throw new RequestFormatError('field "args" is missing (no "&args={" in the body).');
-  const tail = TAIL.exec(text.slice(argsAt));
+  // The last `&hour=` starts the tail: values before it may hold the same text.
+  const middleEnd = text.lastIndexOf('&hour=');
+  const tail = middleEnd > argsAt ? TAIL.exec(text.slice(middleEnd)) : null;
   if (tail === null) throw new RequestFormatError('fields "hour" and "day" must end the body ("&hour=HH&day=DD").');
-  const middleEnd = argsAt + tail.index;
 
   // `middle` is `{args}` optionally followed by `&files={files}` and `&sizes={sizes}`.
   const middle = text.slice(argsAt + '&args='.length, middleEnd);

@@ -99,3 +99,24 @@ describe('legacy raw bodies (the original Lua client)', () => {
     expect(detectBodyFormat(enc('method=GET&path=%2F&args=%7B%7D&hour=01&day=02'))).toBe('urlencoded');
   });
 });
+
+describe('legacy frame', () => {
+  it('ignores fields a newer client appends after day', () => {
+    const request = parseRequestBody(enc('method=GET&path=/&args={"ARGS:a":"1"}&hour=01&day=02&client=v2&mode=1'));
+    expect(request.args).toEqual([['ARGS:a', '1']]);
+    expect(request.day).toBe(2);
+  });
+
+  it.each([
+    ['no method first', 'path=/&args={}&hour=01&day=02', /must start with "method="/],
+    ['no path', 'method=GET&args={}&hour=01&day=02', /"path" is missing/],
+    ['no args object', 'method=GET&path=/{&hour=01&day=02', /"args" is missing/],
+    ['no hour/day tail', 'method=GET&path=/&args={}', /"hour" and "day" must end the body/],
+  ])('refuses a body with %s, naming what is missing', (_label, body, message) => {
+    expect(() => parseRequestBody(enc(body))).toThrow(message);
+  });
+
+  it('refuses an over-long method', () => {
+    expect(() => parseRequestBody(enc(`method=${'G'.repeat(300)}&path=/&args={}&hour=01&day=02`))).toThrow(/"method": is longer than 256/);
+  });
+});
