@@ -2,6 +2,11 @@ import type { EstimatorFactory } from './base';
 import { ForestClassifier } from './ensemble/forest-classifier';
 import { ForestRegressor } from './ensemble/forest-regressor';
 import { IsolationForest } from './ensemble/isolation-forest';
+import { GradientBoostingClassifier } from './ensemble/gradient-boosting-classifier';
+import { GradientBoostingRegressor } from './ensemble/gradient-boosting-regressor';
+import { HistGradientBoostingClassifier } from './ensemble/hist-gradient-boosting-classifier';
+import { HistGradientBoostingRegressor } from './ensemble/hist-gradient-boosting-regressor';
+import { DummyClassifier, DummyRegressor } from './ensemble/dummy';
 import { DecisionTreeClassifier } from './tree/decision-tree-classifier';
 import { DecisionTreeRegressor } from './tree/decision-tree-regressor';
 
@@ -42,6 +47,12 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   ForestClassifier,
   ForestRegressor,
   IsolationForest,
+  GradientBoostingClassifier,
+  GradientBoostingRegressor,
+  HistGradientBoostingClassifier,
+  HistGradientBoostingRegressor,
+  DummyClassifier,
+  DummyRegressor,
 
   // linear, kernels, neighbours, naive Bayes, neural networks, anomaly detectors
   LogisticRegression,

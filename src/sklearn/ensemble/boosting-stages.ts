@@ -1,0 +1,68 @@
+import type { PyValue } from '../../pickle/python-value';
+import type { BuildContext, Estimator } from '../base';
+import { EstimatorStateError } from '../errors';
+import { denseMatrix, type DenseMatrix } from '../matrix';
+import { StateReader } from '../state-reader';
+import type { Float32Rows } from '../tree/float32-input';
+import { FlatForest } from './flat-forest';
+import { readMemberTrees } from './forest-trees';
+
+/**
+ * The regression trees of a fitted `GradientBoosting*` (`estimators_`, an object array of shape
+ * (n_stages, K)) with their leaf values pre-multiplied by `learning_rate`, added the way 1.2.1
+ * `sklearn/ensemble/_gradient_boosting.pyx` `predict_stages` does: stage by stage, class by class,
+ * `out[i, k] += scale * value[leaf]` on the float32 input.
+ */
+export class BoostingStages {
+  private constructor(
+    readonly nStages: number,
+    readonly K: number,
+    private readonly forest: FlatForest,
+    private readonly scaledLeaves: Float64Array,
+  ) {}
+
+  static read(reader: StateReader, owner: string, context: BuildContext): BoostingStages {
+    const array = reader.array('estimators_');
+    const [nStages, K] = array.shape;
+    if (array.shape.length !== 2 || !(nStages >= 1) || !(K >= 1)) {
+      throw reader.error('estimators_', `expected an (n_stages, K) array of trees, got shape (${array.shape.join(', ')})`);
+    }
+    const trees = readMemberTrees(array.toArray() as PyValue[], owner, reader.pythonClass, context);
+    const learningRate = reader.number('learning_rate');
+    const forest = new FlatForest(trees);
+    const scaledLeaves = forest.table((tree, node) => learningRate * tree.values[node * tree.maxNClasses]);
+    return new BoostingStages(nStages, K, forest, scaledLeaves);
+  }
+
+  /** Adds every stage's scaled leaf values to `raw` (row-major, K per row), in sklearn's order. */
+  addTo(raw: Float64Array, X: Float32Rows): void {
+    const { forest, scaledLeaves, K } = this;
+    for (let r = 0; r < X.rows; r++) {
+      for (let t = 0; t < forest.nTrees; t++) raw[r * K + (t % K)] += scaledLeaves[forest.leaf(t, X.data, r * X.cols)];
+    }
+  }
+}
+
+/**
+ * `init_` of a GradientBoosting model: the string `'zero'` or a fitted estimator (by default a
+ * `DummyClassifier(strategy='prior')` / `DummyRegressor`), built through the registry.
+ * The init estimator sees the float32-cast input, as in sklearn.
+ */
+export function readInit(reader: StateReader, context: BuildContext): Estimator | 'zero' {
+  const init = reader.value('init_');
+  if (init === 'zero') return 'zero';
+  if (typeof init === 'string' || init === null) throw new EstimatorStateError(`${reader.pythonClass}.init_ is ${JSON.stringify(init)}; expected 'zero' or an estimator`);
+  return context.build(init);
+}
+
+/** The float32-cast rows as a float64 matrix, for an init estimator. */
+export function asMatrix(X: Float32Rows): DenseMatrix {
+  return denseMatrix(X.rows, X.cols, Float64Array.from(X.data));
+}
+
+/** `np.finfo(np.float32).eps`: GradientBoosting clips init probabilities to [eps, 1 - eps]. */
+export const FLOAT32_EPS = 2 ** -23;
+
+export function clipProbability(p: number): number {
+  return Math.min(Math.max(p, FLOAT32_EPS), 1 - FLOAT32_EPS);
+}
