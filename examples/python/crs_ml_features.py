@@ -76,6 +76,13 @@ FEATURE_NAMES = (
     'hour', 'day',
 )
 
+# Counts and lengths are reported as log2(1 + n): heavy tails (a 60,000-character value) would
+# otherwise dominate the uniform splits of an IsolationForest. Everything else is reported as is.
+NOT_LOG_SCALED = frozenset(['method_get', 'method_post', 'method_head', 'method_put', 'method_delete',
+                            'method_patch', 'method_options', 'method_other', 'path_ext_class',
+                            'value_special_ratio', 'value_entropy_max', 'value_entropy_all', 'hour', 'day'])
+LOG_SCALED = frozenset(i for i, name in enumerate(FEATURE_NAMES) if name not in NOT_LOG_SCALED)
+
 # Character classes by code point (docs/features.md, "Character classes").
 WHITESPACE = frozenset(' \t\n\r\x0b\x0c')
 QUOTES = frozenset('\'"`')
@@ -113,7 +120,7 @@ def ascii_lower(text):
 
 
 def _log2_int(k):
-    """log2 of a positive integer from IEEE + - * / only, so TypeScript gets the same bits.
+    """log2 of a positive integer (int or integral float) from IEEE + - * / only, so TypeScript gets the same bits.
 
     k = m * 2**e with m in [1, 2); ln(m) = 2 * atanh(t), t = (m - 1) / (m + 1) < 1/3, summed as
     t + t**3/3 + ... over 24 terms, the last term first.
@@ -139,7 +146,8 @@ def _log2_int(k):
     for n in range(23, -1, -1):
         series += powers[n] / float(2 * n + 1)
     result = float(e) + 2.0 * series * _INV_LN2
-    _LOG2_CACHE[k] = result
+    if len(_LOG2_CACHE) < 100_000:
+        _LOG2_CACHE[k] = result
     return result
 
 
@@ -279,7 +287,7 @@ def extract(request):
     row += [len(files), max([len(f) for f in file_names], default=0),
             sum(1 for f in file_names if ext_class(f) in (2, 3)), size_total,
             max(size_values, default=0.0), request['hour'], request['day']]
-    return [float(x) for x in row]
+    return [_log2_int(x + 1) if i in LOG_SCALED else float(x) for i, x in enumerate(row)]
 
 
 class RequestLineError(ValueError):

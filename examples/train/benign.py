@@ -12,8 +12,10 @@ import string
 WORDS = ('the a to of and in is for on with this that it you we our your my please thanks order '
          'delivery price size colour red blue green small large shoes shirt coffee table chair book '
          'ticket booking hotel room night city london paris berlin meeting tomorrow monday invoice '
-         'account password reset select plan from menu update profile delete my old address union station '
-         'drop off point script writer cat food echo dot union jack where is my parcel').split()
+         'account password reset plan menu profile my old address station off point writer food dot '
+         'where is my parcel how much can I get when will it arrive great service').split()
+# Words that are also attack tokens; real text uses them, but rarely (about 1 word in 40).
+TRAP_WORDS = 'select from update delete drop union script cat echo where order by system null version alert'.split()
 NAMES = ["Anna", "Ben", "Chloé", "Dmitri", "Émile", "Fatima", "Günther", "Hiro", "Ingrid", "José",
          "Kofi", "Łukasz", "María", "Nguyễn", "O'Brien", "Priya", "Søren", "Zoë", "D'Angelo", "Ōtani"]
 UNICODE_TEXT = ['Grüße aus München', 'Ça coûte 12,50 €', 'こんにちは世界', '你好，我想订一张票', 'Привет, как дела?',
@@ -31,7 +33,7 @@ PAGES = ['/', '/index.html', '/about', '/contact', '/products', '/blog/2024/05/h
 
 def sentence(rng, n=None):
     n = n or rng.randint(3, 18)
-    text = ' '.join(rng.choice(WORDS) for _ in range(n)).capitalize()
+    text = ' '.join(rng.choice(TRAP_WORDS if rng.random() < 0.025 else WORDS) for _ in range(n)).capitalize()
     if rng.random() < 0.3:
         text += rng.choice(['.', '!', '?', ' :)', " (thanks)", ", don't worry.", ' — cheers', '...'])
     if rng.random() < 0.2:

@@ -16,9 +16,9 @@ const TAIL = /^&hour=([^&]*)&day=([^&]*)(?:&[A-Za-z0-9_]+=[^&]*)*$/;
  *
  * Values never hold `"` (the client turned each into `$#$`, restored here); names are not escaped
  * at all. The frame is found by anchors (see docs/contract.md, "Legacy bodies"): `method=` at the
- * start, the first `&path=`, the first `&args={` after it, `&hour=..&day=..` at the very end, and
- * `}&sizes={` / `}&files={` searched from the right. Extra `&name=value` fields after `day` are ignored. Inside an object, each entry is split at the
- * first `":"` whose value is followed by `,"` or the object's end. An object whose entries cannot be
+ * start, the first `&path=`, the first `&args={` after it, the last `&hour=..&day=..`, and
+ * `}&sizes={` / `}&files={` searched from the right; `&name=value` fields after `day` are ignored.
+ * Inside an object, each entry is split at the first `":"` whose value is followed by `,"` or the object's end. An object whose entries cannot be
  * told apart is kept whole as one value, so no byte is ever dropped and no attacker can turn the
  * model off by making the body unparsable.
  */

@@ -48,7 +48,7 @@ const SERIES_TERMS = 24;
 const log2Cache = new Map<number, number>();
 
 /**
- * log2 of a positive integer using only IEEE-754 + - * / (correctly rounded in both languages), so
+ * log2 of a positive integer (any integral double) using only IEEE-754 + - * / (correctly rounded in both languages), so
  * no difference between V8's and glibc's `log2` can leak into a feature. k = m * 2^e, m in [1, 2);
  * ln(m) = 2 atanh(t), t = (m - 1) / (m + 1) < 1/3, 24 odd terms summed smallest first.
  * Python twin: `_log2_int`. Accurate to ~4e-15 (checked against libm for k < 2e5).

@@ -1,6 +1,6 @@
 import type { MlRequest } from '../contract/ml-request';
 import type { FeatureExtractor } from './feature-extractor';
-import { asciiLower, codePointLength, countMatches, countSubstring, entropy } from './text-stats';
+import { asciiLower, codePointLength, countMatches, countSubstring, entropy, log2Int } from './text-stats';
 import {
   PATTERNS,
   RE_ENTITY,
@@ -31,6 +31,16 @@ export const WAF_V1_FEATURE_NAMES: readonly string[] = Object.freeze([
   'file_count', 'file_name_length_max', 'file_risky_ext', 'size_total', 'size_max',
   'hour', 'day',
 ]);
+
+/**
+ * Counts and lengths are reported as log2(1 + n): heavy tails (a 60,000-character value) would
+ * otherwise dominate the uniform splits of an IsolationForest. These columns are reported as they are.
+ */
+const NOT_LOG_SCALED = new Set([
+  ...['get', 'post', 'head', 'put', 'delete', 'patch', 'options', 'other'].map((m) => `method_${m}`),
+  'path_ext_class', 'value_special_ratio', 'value_entropy_max', 'value_entropy_all', 'hour', 'day',
+]);
+const LOG_SCALED: readonly boolean[] = WAF_V1_FEATURE_NAMES.map((name) => !NOT_LOG_SCALED.has(name));
 
 /** Character classes by code point; see docs/features.md "Character classes". */
 const enum CharClass { Letter, Digit, Space, Quote, Angle, Bracket, Separator, OtherSpecial, NonAscii, Control, Plain }
@@ -118,7 +128,7 @@ export function extractWafV1(request: MlRequest): number[] {
   row.push(files.length, maxOf(fileNames.map(codePointLength)),
     fileNames.filter((f) => { const c = extensionClass(f); return c === 2 || c === 3; }).length,
     sizeTotal, maxOf(sizes.map(([, size]) => size)), request.hour, request.day);
-  return row;
+  return row.map((x, i) => (LOG_SCALED[i] ? log2Int(x + 1) : x));
 }
 
 /** value_letters .. value_entropy_all, over argument values and the body. */

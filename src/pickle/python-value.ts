@@ -1,3 +1,4 @@
+import type { DType } from '../numpy/dtype';
 import type { NdArray } from '../numpy/ndarray';
 
 /**
@@ -15,7 +16,9 @@ import type { NdArray } from '../numpy/ndarray';
  * | dict              | Map (keys any PyValue; `__proto__` safe)  |
  * | set, frozenset    | Set                                       |
  * | numpy.ndarray     | NdArray (src/numpy)                       |
+ * | numpy.dtype       | DType (src/numpy)                         |
  * | any other object  | PyObject: `className`, `args`, `state`    |
+ * | a class/function  | PyGlobal (an allowed name used as a value) |
  */
 export type PyValue =
   | null
@@ -28,7 +31,9 @@ export type PyValue =
   | Map<PyValue, PyValue>
   | Set<PyValue>
   | NdArray
-  | PyObject;
+  | DType
+  | PyObject
+  | PyGlobal;
 
 /** An instance of an allowed Python class, kept as data. */
 export class PyObject {
@@ -45,5 +50,21 @@ export class PyObject {
   /** The state as a `__dict__` Map; an empty Map when the state is not a dict. */
   dict(): Map<PyValue, PyValue> {
     return this.state instanceof Map ? this.state : new Map();
+  }
+}
+
+/**
+ * An allowed Python global used as a value, e.g. `dtype=numpy.float64` in an estimator's params or
+ * the class argument of `numpy.core.multiarray._reconstruct`. It is a name, never a callable.
+ */
+export class PyGlobal {
+  constructor(
+    readonly module: string,
+    readonly name: string,
+  ) {}
+
+  /** `module.qualname`, the key of the allowlist. */
+  get path(): string {
+    return `${this.module}.${this.name}`;
   }
 }
