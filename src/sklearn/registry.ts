@@ -21,6 +21,9 @@ import { RidgeClassifier } from './linear/ridge-classifier';
 import { SGDClassifier } from './linear/sgd-classifier';
 import { SGDRegressor } from './linear/sgd-regressor';
 import { ColumnTransformer } from './pipeline/column-transformer';
+import { OneClassSVM } from './svm/one-class-svm';
+import { SVC } from './svm/svc';
+import { SVR } from './svm/svr';
 import { FunctionTransformer } from './pipeline/function-transformer';
 import { Pipeline } from './pipeline/pipeline';
 import { MaxAbsScaler } from './preprocessing/max-abs-scaler';
@@ -64,6 +67,9 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   Lasso,
   ElasticNet,
   SGDRegressor,
+  SVC,
+  SVR,
+  OneClassSVM,
 
   // preprocessing, composition, text
   Pipeline,
