@@ -95,7 +95,7 @@ function loadModuleFile(file: string): unknown {
   try {
     userModule._compile(code, file);
   } catch (cause) {
-    throw new AdapterError(`user adapter ${file} could not be loaded: ${where(cause, file)}${describeError(cause)}`, { cause });
+    throw new AdapterError(`user adapter ${file} could not be loaded: ${where(cause, file)}${explain(cause)}`, { cause });
   }
   userModule.loaded = true;
   return userModule.exports;
@@ -137,8 +137,19 @@ function transpile(source: string, file: string): string {
 
 /** `file:line: ` from a SyntaxError's stack, whose first line V8 sets to the failing location. */
 function where(error: unknown, file: string): string {
-  const first = error instanceof SyntaxError ? error.stack?.split('\n', 1)[0] : undefined;
+  const { name, stack } = (error ?? {}) as { name?: unknown; stack?: unknown };
+  const first = name === 'SyntaxError' && typeof stack === 'string' ? stack.split('\n', 1)[0] : undefined;
   return first !== undefined && first.startsWith(`${file}:`) ? `${first}: ` : '';
+}
+
+/**
+ * describeError, also for errors from another realm (jest runs tests in a vm context, and user
+ * files compiled here belong to the main one), where `instanceof Error` is false.
+ */
+function explain(error: unknown): string {
+  if (error instanceof Error || typeof (error as { message?: unknown } | null)?.message !== 'string') return describeError(error);
+  const { message, cause } = error as { message: string; cause?: unknown };
+  return cause === undefined ? message : `${message}. Reason: ${explain(cause)}`;
 }
 
 /** Same class and name, but a failing `load` names the file the adapter came from. */
@@ -150,7 +161,7 @@ function withSourceFile(adapterClass: ModelAdapterClass, file: string): ModelAda
       try {
         await super.load(context);
       } catch (cause) {
-        throw new ModelLoadError(`user adapter "${adapterClass.adapterName}" (${file}) failed in load(): ${describeError(cause)}`, { cause });
+        throw new ModelLoadError(`user adapter "${adapterClass.adapterName}" (${file}) failed in load(): ${explain(cause)}`, { cause });
       }
     }
   };

@@ -1,0 +1,52 @@
+/**
+ * The crs-ml-server SDK: everything needed to serve a model behind the OWASP CRS
+ * machine-learning-integration plugin from your own code.
+ *
+ * - Write an adapter: implement {@link ModelAdapter} (or use {@link defineAdapter}), give the class a
+ *   static `adapterName`, and name it in `saved_models/manifest.json`. Lifecycle:
+ *   `load` -> `warmUp` -> `score(batch)` (many times) -> `dispose`; hooks `toInput` (request to model
+ *   input) and `decide` (score to pass/anomaly).
+ * - Test it: {@link describeAdapterConformance} inside a jest file.
+ * - Embed the server: {@link createContainer} + {@link loadModel} + {@link createApp}.
+ *
+ * See docs/sdk.md.
+ * @packageDocumentation
+ */
+import 'reflect-metadata';
+
+// The adapter contract and its lifecycle.
+export type {
+  AdapterContext,
+  AdapterDescription,
+  Decision,
+  InputKind,
+  ModelAdapter,
+  ModelAdapterClass,
+} from './adapter/model-adapter';
+export { ModelManifest, MANIFEST_FILE, readManifest, validateManifest } from './adapter/manifest';
+export { loadModel, thresholdDecision, type LoadedModel, type LoadModelOptions } from './adapter/load-model';
+export { AdapterRegistry } from './adapter/adapter-registry';
+export { loadUserAdapters, SDK_MODULE } from './adapter/load-user-adapters';
+export { defineAdapter, type AdapterDefinition, type DefinedAdapter } from './sdk/define-adapter';
+export { describeAdapterConformance, type ConformanceOptions } from './sdk/conformance';
+
+// Built-in adapters, to extend (e.g. an OnnxAdapter subclass with its own toInput).
+export { OnnxAdapter, type OnnxInput } from '../adapters/onnx/onnx-adapter';
+export { RandomAdapter } from '../adapters/random/random-adapter';
+
+// Requests and features.
+export type { FieldPairs, MlRequest } from './contract/ml-request';
+export { requestToJson } from './contract/ml-request';
+export { parseRequestBody } from './contract/parse-request';
+export type { FeatureExtractor } from './features/feature-extractor';
+export { ExtractorRegistry } from './features/extractor-registry';
+
+// The server and its wiring.
+export { createApp, DEFAULT_MAX_BODY_BYTES, type AppOptions } from './server/create-app';
+export { createContainer, BUILT_IN_ADAPTERS, BUILT_IN_EXTRACTORS, TOKENS, type ContainerOptions } from './container';
+export { NamedRegistry } from './registry';
+export { createLogger, silentLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger';
+
+// Errors: every class has a stable `code` (docs/errors.md).
+export * from './errors';
+export * from '../adapters/onnx/errors';
