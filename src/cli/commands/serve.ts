@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .command('serve', { isDefault: true })
     .description('serve the model of a models directory to the Lua client (the default command)')
     .addOption(new Option('--models <dir>', 'models directory holding manifest.json').default('saved_models').env('CRS_ML_MODELS'))
-    .addOption(new Option('--adapters <dir>', 'folder of user adapter .js files').env('CRS_ML_ADAPTERS'))
+    .addOption(new Option('--adapters <dir>', 'folder (or file) of user adapters: .js, or .ts transpiled at load (docs/sdk.md)').env('CRS_ML_ADAPTERS'))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1').env('CRS_ML_HOST'))
     .addOption(new Option('--port <port>', 'port to listen on').default(5000).env('CRS_ML_PORT').argParser(parsePort))
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info').env('CRS_ML_LOG_LEVEL'))
