@@ -1,0 +1,274 @@
+-- ------------------------------------------------------------------------
+-- OWASP CRS Plugin: machine-learning-integration (crs-ml-server edition)
+-- Copyright (c) 2021-2026 the plugin's authors. Apache License 2.0.
+--
+-- Called once per request by rule 9516600 (machine-learning-after.conf).
+-- POSTs the parsed request to the model server and stores the verdict in TX.
+-- Needs Lua 5.1+ and LuaSocket (Debian: lua-socket).
+--
+-- The body it sends is application/x-www-form-urlencoded; every value is
+-- percent-encoded, and args/files/sizes are strict JSON objects:
+--
+--   field   ModSecurity variable   example (before url-encoding)
+--   method  REQUEST_METHOD         POST
+--   path    REQUEST_FILENAME       /search.php
+--   args    ARGS                   {"ARGS:q":"fish & \"chips\""}
+--   files   FILES                  {"FILES:upload":"cv.pdf"}
+--   sizes   FILES_SIZES            {"FILES_SIZES:upload":1024}
+--   hour    TIME_HOUR              7
+--   day     TIME_DAY               29
+--   body    REQUEST_BODY           raw body, only when it is not a form
+--
+-- It reads (TX, set in machine-learning-config.conf):
+--   machine-learning-plugin_ml_server_url   http://host:port/path
+--   machine-learning-plugin_timeout_ms      total time for the call
+--   machine-learning-plugin_fail_policy     open | closed | crs
+--   machine-learning-plugin_crs_score, machine-learning-plugin_inbound_anomaly_score_threshold
+-- It sets (TX):
+--   machine-learning-plugin_ml_status   pass | anomaly | unreachable | timeout |
+--                                       http-<status> | bad-response | config-error
+--   machine-learning-plugin_ml_score    the server's score as it printed it, or none
+--   machine-learning-plugin_ml_latency_ms
+--   machine-learning-plugin_action      pass | block (fail policy applied)
+--   machine-learning-plugin_detail      why, in words (errors, false positives)
+--   machine-learning-plugin_inbound_ml_status   1 = pass, 0 = block (the original
+--                                       plugin's variable, kept for custom rules)
+-- ------------------------------------------------------------------------
+
+local P = "tx.machine-learning-plugin_"
+local DEFAULT_URL = "http://127.0.0.1:5000/"
+local DEFAULT_TIMEOUT_MS = 300
+local MAX_RESPONSE_BYTES = 65536
+
+local function tx(name, default)
+  local value = m.getvar(P .. name, "none")
+  if value == nil or value == "" then return default end
+  return value
+end
+
+-- m.setvar in ModSecurity 2 reads a value starting with "+" or "-" as an
+-- increment or decrement ("-0.35" becomes "0"). The check looks at the text
+-- before macro expansion, so an empty macro in front keeps the sign. Engines
+-- that store values as given (libmodsecurity 3) are detected by reading back.
+local function set(name, value)
+  value = tostring(value)
+  local first = value:sub(1, 1)
+  if first == "-" or first == "+" then
+    m.setvar(P .. name, "%{" .. P .. "no_such_variable}" .. value)
+    if m.getvar(P .. name, "none") == value then return end
+  end
+  m.setvar(P .. name, value)
+end
+
+local function url_encode(text)
+  return (text:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", c:byte()) end))
+end
+
+-- A JSON string: bytes >= 0x80 go as they are (the server decodes UTF-8 and
+-- keeps invalid bytes), so only quote, backslash and control bytes need escapes.
+local function json_string(text)
+  return '"' .. text:gsub('[%c"\\]', function(c)
+    if c == '"' then return '\\"' end
+    if c == "\\" then return "\\\\" end
+    return string.format("\\u%04x", c:byte())
+  end) .. '"'
+end
+
+-- ModSecurity collection -> ordered JSON object; repeated names are kept as
+-- repeated keys (the server reads them in order). Numeric values may go as
+-- JSON numbers (sizes), everything else as strings.
+local function json_object(variable, numeric)
+  local parts = {}
+  for _, entry in ipairs(m.getvars(variable, "none") or {}) do
+    local value = tostring(entry.value or "")
+    if not (numeric and value:match("^%d+$")) then value = json_string(value) end
+    parts[#parts + 1] = json_string(tostring(entry.name)) .. ":" .. value
+  end
+  return "{" .. table.concat(parts, ",") .. "}"
+end
+
+local function build_body()
+  local fields = {
+    { "method", m.getvar("REQUEST_METHOD", "none") or "" },
+    { "path", m.getvar("REQUEST_FILENAME", "none") or "" },
+    { "args", json_object("ARGS", false) },
+    { "files", json_object("FILES", false) },
+    { "sizes", json_object("FILES_SIZES", true) },
+    { "hour", m.getvar("TIME_HOUR", "none") or "" },
+    { "day", m.getvar("TIME_DAY", "none") or "" },
+  }
+  -- Forms arrive as ARGS already; any other body is sent raw.
+  local processor = m.getvar("REQBODY_PROCESSOR", "none") or ""
+  if processor ~= "URLENCODED" and processor ~= "MULTIPART" then
+    local raw = m.getvar("REQUEST_BODY", "none")
+    if raw ~= nil and raw ~= "" then fields[#fields + 1] = { "body", raw } end
+  end
+  local out = {}
+  for i, field in ipairs(fields) do out[i] = field[1] .. "=" .. url_encode(field[2]) end
+  return table.concat(out, "&")
+end
+
+-- "http://host[:port][/path]" -> host, port, path; nil for anything else.
+local function parse_url(url)
+  local host, port, path = url:match("^[Hh][Tt][Tt][Pp]://([%w%.%-]+):?(%d*)(/?[^#]*)$")
+  if host == nil then
+    host, port, path = url:match("^[Hh][Tt][Tt][Pp]://%[([%x:%.]+)%]:?(%d*)(/?[^#]*)$")
+  end
+  if host == nil then return nil end
+  if path == "" then path = "/" end
+  return host, tonumber(port) or 80, path
+end
+
+-- Transfer-Encoding: chunked -> plain body; nil when incomplete.
+local function dechunk(data)
+  local out, pos = {}, 1
+  while true do
+    local size_hex, after = data:match("^(%x+)[^\r\n]*\r\n()", pos)
+    if size_hex == nil then return nil end
+    local size = tonumber(size_hex, 16)
+    if size == 0 then return table.concat(out) end
+    if #data < after + size + 1 then return nil end
+    out[#out + 1] = data:sub(after, after + size - 1)
+    pos = after + size + 2
+  end
+end
+
+-- The answer once it is complete: status, body; nil while more is needed.
+local function parse_response(data, closed)
+  local head_end = data:find("\r\n\r\n", 1, true)
+  if head_end == nil then return nil end
+  local head = data:sub(1, head_end - 1)
+  local status = tonumber(head:match("^HTTP/%d%.%d (%d%d%d)"))
+  if status == nil then return "bad", "no HTTP status line" end
+  local body = data:sub(head_end + 4)
+  local lower = head:lower()
+  local length = tonumber(lower:match("\r\ncontent%-length:%s*(%d+)"))
+  if lower:match("\r\ntransfer%-encoding:[^\r\n]*chunked") then
+    local plain = dechunk(body)
+    if plain ~= nil then return status, plain end
+  elseif length ~= nil then
+    if #body >= length then return status, body:sub(1, length) end
+  elseif closed then
+    return status, body
+  end
+  if closed then return "bad", "connection closed before the end of the answer" end
+  return nil
+end
+
+-- One POST with a total deadline over connect, send and receive. Returns
+-- status, body, or nil, ml_status, detail.
+local function post(url, body, timeout)
+  local socket = require("socket")
+  local host, port, path = parse_url(url)
+  if host == nil then return nil, "config-error", "ml_server_url must be http://host[:port]/path, got " .. url end
+  local deadline = socket.gettime() + timeout
+  local function left() return deadline - socket.gettime() end
+  local where = host .. ":" .. port
+
+  local conn = socket.tcp()
+  conn:settimeout(timeout)
+  local ok, err = conn:connect(host, port)
+  if not ok then
+    conn:close()
+    if err == "timeout" then return nil, "timeout", "connect to " .. where .. " timed out" end
+    return nil, "unreachable", "connect to " .. where .. " failed: " .. tostring(err)
+  end
+  local request = "POST " .. path .. " HTTP/1.1\r\nHost: " .. where ..
+    "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " .. #body ..
+    "\r\nConnection: close\r\n\r\n" .. body
+  local sent = 0
+  while sent < #request do
+    if left() <= 0 then conn:close(); return nil, "timeout", "sending to " .. where .. " timed out" end
+    conn:settimeout(left())
+    local last, send_err, partial = conn:send(request, sent + 1)
+    sent = last or partial or sent
+    if last == nil and send_err ~= "timeout" then
+      conn:close()
+      return nil, "unreachable", "sending to " .. where .. " failed: " .. tostring(send_err)
+    end
+  end
+  local chunks = {}
+  while true do
+    local remaining = left()
+    if remaining <= 0 then conn:close(); return nil, "timeout", "no complete answer from " .. where .. " within " .. timeout * 1000 .. " ms" end
+    conn:settimeout(remaining)
+    local data, recv_err, partial = conn:receive(8192)
+    chunks[#chunks + 1] = data or partial or ""
+    local received = table.concat(chunks)
+    if #received > MAX_RESPONSE_BYTES then conn:close(); return nil, "bad-response", "answer from " .. where .. " is over " .. MAX_RESPONSE_BYTES .. " bytes" end
+    local closed = recv_err == "closed"
+    if recv_err ~= nil and recv_err ~= "closed" and recv_err ~= "timeout" then
+      conn:close()
+      return nil, "unreachable", "reading from " .. where .. " failed: " .. tostring(recv_err)
+    end
+    local status, answer = parse_response(received, closed)
+    if status ~= nil then
+      conn:close()
+      if status == "bad" then return nil, "bad-response", answer .. " (" .. where .. ")" end
+      return status, answer
+    end
+    if closed then conn:close(); return nil, "bad-response", "connection closed by " .. where .. " before an answer" end
+  end
+end
+
+-- "score=-0.35" -> "-0.35"; a bare number (older servers) is accepted too.
+local function parse_score(body)
+  local text = body:match("^%s*score=(%S+)%s*$") or body:match("^%s*(%S+)%s*$")
+  if text == nil then return nil end
+  if text == "nan" or text == "inf" or text == "-inf" then return text end
+  if text:match("^[-+]?%d*%.?%d+[eE][-+]?%d+$") or text:match("^[-+]?%d+%.?%d*$") or text:match("^[-+]?%.%d+$") then
+    return text
+  end
+  return nil
+end
+
+local function fail_action(policy)
+  if policy == "open" then return "pass" end
+  if policy == "closed" then return "block" end
+  -- "crs" (the default, also for unknown values): what CRS alone would do.
+  local score = tonumber(tx("crs_score", "0")) or 0
+  local threshold = tonumber(tx("inbound_anomaly_score_threshold", "5")) or 5
+  if score >= threshold then return "block" end
+  return "pass"
+end
+
+function main()
+  local socket = require("socket")
+  local started = socket.gettime()
+  local url = tx("ml_server_url", DEFAULT_URL)
+  local timeout_ms = tonumber(tx("timeout_ms", "")) or DEFAULT_TIMEOUT_MS
+  if timeout_ms <= 0 then timeout_ms = DEFAULT_TIMEOUT_MS end
+  local policy = tx("fail_policy", "crs")
+
+  local ok, status, answer, detail = pcall(function() return post(url, build_body(), timeout_ms / 1000) end)
+  if not ok then status, answer, detail = nil, "config-error", "client error: " .. tostring(status) end
+
+  local ml_status, action, score = nil, nil, nil
+  if status == 200 or status == 401 then
+    ml_status = status == 200 and "pass" or "anomaly"
+    action = status == 200 and "pass" or "block"
+    score = parse_score(answer)
+    detail = ""
+    if score == nil then detail = "the server's answer holds no score=<number>" end
+  elseif status ~= nil then
+    ml_status = "http-" .. status
+    detail = "the server answered HTTP " .. status .. ": " .. tostring(answer):sub(1, 200)
+  else
+    ml_status = answer
+  end
+  if action == nil then
+    action = fail_action(policy)
+    detail = detail .. "; fail_policy=" .. policy .. " -> " .. action
+    m.log(2, "ML plugin: " .. detail)
+  elseif tx("mode", "2") == "1" and action == "pass" then
+    detail = "false positive: CRS would block, the model lets it pass"
+  end
+
+  set("ml_status", ml_status)
+  set("ml_score", score or "none")
+  set("ml_latency_ms", string.format("%d", (socket.gettime() - started) * 1000 + 0.5))
+  set("action", action)
+  set("detail", (detail:gsub("[\r\n]", " ")))
+  set("inbound_ml_status", action == "pass" and 1 or 0)
+  return nil
+end

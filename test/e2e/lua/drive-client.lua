@@ -1,0 +1,82 @@
+-- Drives plugin/machine-learning-client.lua outside ModSecurity, with a mock `m`
+-- that behaves like ModSecurity 2.9's Lua API where it matters:
+--   * m.setvar reads a value starting with "+" or "-" as a relative change
+--     (integer, like atoi), and expands %{tx.name} macros otherwise;
+--   * m.getvar / m.getvars return what the request spec says.
+--
+-- Usage: lua5.1 drive-client.lua <client.lua> <spec file>
+-- The spec file has one entry per line, "<kind> <hex name> <hex value>", where kind is
+-- var (a single variable like REQUEST_METHOD or TX.x) or ARGS / FILES / FILES_SIZES
+-- (one collection entry). Hex keeps newlines, NUL-free binary and UTF-8 intact.
+-- Prints the TX variables after main(), one "<name> <hex value>" per line, then
+-- "logs <n>" and "elapsed_ms <n>".
+
+local client_path, spec_path = arg[1], arg[2]
+assert(client_path and spec_path, "usage: drive-client.lua <client.lua> <spec file>")
+
+local function unhex(text)
+  return (text:gsub("%x%x", function(h) return string.char(tonumber(h, 16)) end))
+end
+local function hex(text)
+  return (text:gsub(".", function(c) return string.format("%02x", c:byte()) end))
+end
+
+local vars, collections, tx = {}, { ARGS = {}, FILES = {}, FILES_SIZES = {} }, {}
+for line in io.lines(spec_path) do
+  local kind, name, value = line:match("^(%S+) (%x*) (%x*)$")
+  assert(kind, "bad spec line: " .. line)
+  name, value = unhex(name), unhex(value)
+  if kind == "var" then
+    if name:lower():sub(1, 3) == "tx." then tx[name:lower():sub(4)] = value else vars[name] = value end
+  else
+    assert(collections[kind], "unknown collection " .. kind)
+    table.insert(collections[kind], { name = name, value = value })
+  end
+end
+
+local function expand(value)
+  return (value:gsub("%%{[Tt][Xx]%.([^}]+)}", function(name) return tx[name:lower()] or "" end))
+end
+
+local logs = 0
+m = {
+  getvar = function(name, transformation)
+    assert(transformation == nil or transformation == "none", "unexpected transformation " .. tostring(transformation))
+    if name:lower():sub(1, 3) == "tx." then return tx[name:lower():sub(4)] end
+    return vars[name]
+  end,
+  getvars = function(name)
+    local list = collections[name]
+    assert(list, "unexpected collection " .. name)
+    return list
+  end,
+  setvar = function(name, value)
+    assert(name:lower():sub(1, 3) == "tx.", "only TX is set: " .. name)
+    local key = name:lower():sub(4)
+    value = tostring(value)
+    local first = value:sub(1, 1)
+    if first == "+" or first == "-" then
+      -- ModSecurity 2: relative change by atoi(value) on the current integer.
+      local current = tonumber(tx[key]) or 0
+      local delta = tonumber(value:match("^[-+]%d*")) or 0
+      tx[key] = tostring(math.floor(current) + delta)
+    else
+      tx[key] = expand(value)
+    end
+  end,
+  log = function() logs = logs + 1 end,
+}
+
+local socket = require("socket")
+dofile(client_path)
+local started = socket.gettime()
+local result = main()
+local elapsed = (socket.gettime() - started) * 1000
+assert(result == nil, "main() must return nil so that rule 9516600 never matches")
+
+local names = {}
+for name in pairs(tx) do names[#names + 1] = name end
+table.sort(names)
+for _, name in ipairs(names) do print(name .. " " .. hex(tx[name])) end
+print("logs " .. logs)
+print(string.format("elapsed_ms %d", elapsed))

@@ -1,0 +1,145 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { parseRequestBody } from '../../../src/contract/parse-request';
+
+/**
+ * The subset of the go-ftw test format (as in ../shared/crs/tests/regression) our cases use,
+ * plus a few `x_` fields of our own that go-ftw does not have:
+ *
+ * - `output.x_ml_calls`: how many calls the model server(s) got for this stage;
+ * - `output.x_max_ms` / `output.x_min_ms`: bounds on the request's round trip through Apache;
+ * - `output.x_ml_request`: fields the server must have parsed from the client's last call
+ *   (compared with the server's own parser; args/files as `[name, value]` pairs).
+ */
+export interface FtwFile {
+  readonly file: string;
+  readonly meta?: { author?: string; description?: string };
+  readonly rule_id?: number;
+  readonly tests: readonly FtwTest[];
+}
+
+export interface FtwTest {
+  readonly test_id: number;
+  readonly desc?: string;
+  readonly stages: ReadonlyArray<{ input: FtwInput; output: FtwOutput }>;
+}
+
+export interface FtwInput {
+  readonly method?: string;
+  readonly uri?: string;
+  readonly headers?: Record<string, string | number>;
+  readonly data?: string;
+}
+
+export interface FtwOutput {
+  readonly status?: number | number[];
+  readonly log?: {
+    readonly expect_ids?: readonly number[];
+    readonly no_expect_ids?: readonly number[];
+    readonly match_regex?: string;
+    readonly no_match_regex?: string;
+  };
+  readonly x_ml_calls?: number;
+  readonly x_max_ms?: number;
+  readonly x_min_ms?: number;
+  readonly x_ml_request?: Record<string, unknown>;
+}
+
+/** What the runner needs from the environment under test. */
+export interface FtwTarget {
+  readonly baseUrl: string;
+  logLinesFor(uniqueId: string): string[];
+  /** Calls received by all model endpoints so far. */
+  calls(): number;
+  /** The body of the last call any endpoint received. */
+  lastCallBody(): Buffer | undefined;
+}
+
+/** Reads every `*.yaml` of a folder, sorted by name. */
+export function loadFtwFiles(dir: string): FtwFile[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()
+    .map((name) => ({ file: name, ...(parse(readFileSync(path.join(dir, name), 'utf8')) as Omit<FtwFile, 'file'>) }));
+}
+
+interface Answer {
+  status: number;
+  uniqueId: string;
+  ms: number;
+}
+
+function send(baseUrl: string, input: FtwInput): Promise<Answer> {
+  const body = input.data === undefined ? undefined : Buffer.from(input.data, 'utf8');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input.headers ?? {})) headers[name] = String(value);
+  if (body !== undefined) headers['Content-Length'] = String(body.length);
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${baseUrl}${input.uri ?? '/'}`, { method: input.method ?? 'GET', headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          uniqueId: String(res.headers['x-unique-id'] ?? ''),
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        }),
+      );
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error('no answer from Apache within 10 s')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const ids = (lines: readonly string[]) => new Set([...lines.join('\n').matchAll(/\[id "(\d+)"\]/g)].map((m) => Number(m[1])));
+
+/** Runs one stage; returns what went wrong (empty when it passed) and the measured round trip. */
+export async function runStage(target: FtwTarget, input: FtwInput, output: FtwOutput): Promise<{ failures: string[]; ms: number; log: string[] }> {
+  const callsBefore = target.calls();
+  const answer = await send(target.baseUrl, input);
+  const failures: string[] = [];
+  const expected = output.log?.expect_ids ?? [];
+  // The error log is written before the answer; allow a moment for the file system anyway.
+  let lines = target.logLinesFor(answer.uniqueId);
+  for (let i = 0; i < 10 && expected.some((id) => !ids(lines).has(id)); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    lines = target.logLinesFor(answer.uniqueId);
+  }
+  const seen = ids(lines);
+  const text = lines.join('\n');
+  const statuses = output.status === undefined ? [] : ([] as number[]).concat(output.status);
+  if (statuses.length > 0 && !statuses.includes(answer.status)) failures.push(`status ${answer.status}, expected ${statuses.join(' or ')}`);
+  for (const id of expected) if (!seen.has(id)) failures.push(`rule ${id} not in the log`);
+  for (const id of output.log?.no_expect_ids ?? []) if (seen.has(id)) failures.push(`rule ${id} is in the log but must not be`);
+  if (output.log?.match_regex !== undefined && !new RegExp(output.log.match_regex).test(text)) failures.push(`log does not match /${output.log.match_regex}/`);
+  if (output.log?.no_match_regex !== undefined && new RegExp(output.log.no_match_regex).test(text)) failures.push(`log matches /${output.log.no_match_regex}/`);
+  const calls = target.calls() - callsBefore;
+  if (output.x_ml_calls !== undefined && calls !== output.x_ml_calls) failures.push(`${calls} call(s) to the model server, expected ${output.x_ml_calls}`);
+  if (output.x_max_ms !== undefined && answer.ms > output.x_max_ms) failures.push(`took ${answer.ms.toFixed(0)} ms, more than ${output.x_max_ms}`);
+  if (output.x_min_ms !== undefined && answer.ms < output.x_min_ms) failures.push(`took ${answer.ms.toFixed(0)} ms, less than ${output.x_min_ms}`);
+  if (output.x_ml_request !== undefined) failures.push(...compareMlRequest(target.lastCallBody(), output.x_ml_request));
+  if (failures.length > 0) failures.push(`log lines of ${answer.uniqueId || '(no unique id)'}:\n${text || '(none)'}`);
+  return { failures, ms: answer.ms, log: lines };
+}
+
+/** Parses the client's body with the server's parser and compares the fields the case names. */
+function compareMlRequest(body: Buffer | undefined, expected: Record<string, unknown>): string[] {
+  if (body === undefined) return ['x_ml_request: the model server got no call'];
+  let parsed: unknown;
+  try {
+    parsed = parseRequestBody(body);
+  } catch (error) {
+    return [`x_ml_request: the server could not parse the client's body (${String(error)}): ${body.toString('latin1').slice(0, 300)}`];
+  }
+  const failures: string[] = [];
+  for (const [field, value] of Object.entries(expected)) {
+    const actual = (parsed as Record<string, unknown>)[field];
+    if (JSON.stringify(actual) !== JSON.stringify(value)) {
+      failures.push(`x_ml_request.${field}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}`);
+    }
+  }
+  return failures;
+}
