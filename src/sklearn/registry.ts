@@ -11,6 +11,7 @@ import { DecisionTreeClassifier } from './tree/decision-tree-classifier';
 import { DecisionTreeRegressor } from './tree/decision-tree-regressor';
 
 // linear, kernels, neighbours, naive Bayes, neural networks, anomaly detectors; preprocessing, composition, text
+import { EllipticEnvelope } from './covariance/elliptic-envelope';
 import { ElasticNet } from './linear/elastic-net';
 import { Lasso } from './linear/lasso';
 import { LinearRegression } from './linear/linear-regression';
@@ -20,6 +21,15 @@ import { Ridge } from './linear/ridge';
 import { RidgeClassifier } from './linear/ridge-classifier';
 import { SGDClassifier } from './linear/sgd-classifier';
 import { SGDRegressor } from './linear/sgd-regressor';
+import { BernoulliNB } from './naive-bayes/bernoulli-nb';
+import { ComplementNB } from './naive-bayes/complement-nb';
+import { GaussianNB } from './naive-bayes/gaussian-nb';
+import { MultinomialNB } from './naive-bayes/multinomial-nb';
+import { KNeighborsClassifier } from './neighbors/k-neighbors-classifier';
+import { KNeighborsRegressor } from './neighbors/k-neighbors-regressor';
+import { LocalOutlierFactor } from './neighbors/local-outlier-factor';
+import { MLPClassifier } from './neural/mlp-classifier';
+import { MLPRegressor } from './neural/mlp-regressor';
 import { ColumnTransformer } from './pipeline/column-transformer';
 import { OneClassSVM } from './svm/one-class-svm';
 import { SVC } from './svm/svc';
@@ -70,6 +80,16 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   SVC,
   SVR,
   OneClassSVM,
+  KNeighborsClassifier,
+  KNeighborsRegressor,
+  LocalOutlierFactor,
+  EllipticEnvelope,
+  GaussianNB,
+  MultinomialNB,
+  BernoulliNB,
+  ComplementNB,
+  MLPClassifier,
+  MLPRegressor,
 
   // preprocessing, composition, text
   Pipeline,

@@ -1,0 +1,5 @@
+import { runEstimatorCases } from '../run-estimator-cases';
+
+// sklearn 1.2.1 golden outputs from test/fixtures/sklearn/generate_models.py.
+// Tolerance: float64 within 1e-9 relative or 1e-12 absolute (the promise); labels exact.
+runEstimatorCases({ fixture: 'models/covariance.json', tolerance: { relative: 1e-9, absolute: 1e-12 } });
