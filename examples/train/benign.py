@@ -9,7 +9,7 @@ import base64
 import random
 import string
 
-WORDS = ('the a to of and in is for on with this that it you we our your my please thanks order '
+WORDS = ('the a to of and in is for on with this that it you we our your my please thanks '
          'delivery price size colour red blue green small large shoes shirt coffee table chair book '
          'ticket booking hotel room night city london paris berlin meeting tomorrow monday invoice '
          'account password reset plan menu profile my old address station off point writer food dot '
