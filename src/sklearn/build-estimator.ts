@@ -144,3 +144,12 @@ function typeOf(value: PyValue): string {
 function shortName(pythonClass: string): string {
   return pythonClass.slice(pythonClass.lastIndexOf('.') + 1);
 }
+
+/** Python classes that turn text into features (scikit-learn 1.2.1 `sklearn/feature_extraction/text.py`). */
+const TEXT_VECTORIZERS = new Set(['CountVectorizer', 'TfidfVectorizer', 'HashingVectorizer']);
+
+/** True when the estimator reads strings: a text vectorizer, or a Pipeline whose first step is one. */
+export function takesText(estimator: Estimator): boolean {
+  const first = (estimator as { transformers?: readonly Estimator[] }).transformers?.[0] ?? estimator;
+  return TEXT_VECTORIZERS.has(shortName(first.pythonClass));
+}

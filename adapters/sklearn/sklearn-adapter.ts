@@ -1,0 +1,124 @@
+import path from 'node:path';
+import type { AdapterContext, AdapterDescription, InputKind, ModelAdapter } from '../../src/adapter/model-adapter';
+import type { MlRequest } from '../../src/contract/ml-request';
+import { ManifestError, ScoringError } from '../../src/errors';
+import { loadModelFile } from '../../src/pickle';
+import type { Estimator } from '../../src/sklearn/base';
+import { buildEstimator, runMethod, takesText, type MethodOutput } from '../../src/sklearn/build-estimator';
+import { EstimatorInputError } from '../../src/sklearn/errors';
+import { denseMatrix, type EstimatorInput } from '../../src/sklearn/matrix';
+import { resolveSklearnOutput, type SklearnOutput } from './output-spec';
+
+/** One row: a feature vector, or a text for pipelines that start with a text vectorizer. */
+export type SklearnInput = readonly number[] | Float64Array | string;
+
+/**
+ * Serves a scikit-learn model saved with `pickle` or `joblib` (`.pkl`, `.joblib`, compressed or
+ * not), evaluated in TypeScript -- no Python at serving time. The manifest names the file (`model`),
+ * where it sits in a dict/tuple (`key`), and which output is the score (`output`:
+ * `decision_function`, `score_samples`, `predict`, `predict_proba[:,1]`, `predict_proba[:,'attack']`).
+ *
+ * Input: the manifest extractor's feature rows, or -- when the model is a Pipeline starting with a
+ * text vectorizer -- the request's argument values joined by newlines. See docs/sklearn.md.
+ */
+export class SklearnAdapter implements ModelAdapter<SklearnInput> {
+  static readonly adapterName = 'sklearn';
+  private estimator: Estimator | undefined;
+  private output: SklearnOutput | undefined;
+  private inputKind: InputKind = 'features';
+  private context!: AdapterContext;
+  private file = '(no model loaded)';
+
+  describe(): AdapterDescription {
+    const name = this.estimator === undefined ? 'a scikit-learn model' : shortName(this.estimator.pythonClass);
+    return {
+      name: SklearnAdapter.adapterName,
+      inputKind: this.inputKind,
+      output: this.output === undefined ? 'a scikit-learn model output' : `${name}.${this.output.text} of ${path.basename(this.file)}`,
+    };
+  }
+
+  /**
+   * Unpickles the file (through the pickle allowlist), builds the estimator, checks the output and
+   * the extractor's width against `n_features_in_`, so a mismatch stops startup.
+   *
+   * @throws ManifestError without a model file; pickle errors for unsafe or broken files;
+   *   UnsupportedEstimatorError, ModelKeyError, SklearnOutputError, EstimatorMethodError, EstimatorInputError
+   */
+  load(context: AdapterContext): void {
+    this.context = context;
+    if (context.modelPath === undefined) {
+      throw new ManifestError(`the sklearn adapter needs "model" in ${path.join(context.modelsDir, 'manifest.json')} (a .pkl or .joblib file).`);
+    }
+    this.file = context.modelPath;
+    const estimator = buildEstimator(loadModelFile(this.file), { key: context.manifest.key });
+    this.output = resolveSklearnOutput(context.manifest.output, estimator);
+    this.inputKind = takesText(estimator) ? 'text' : 'features';
+    if (this.inputKind === 'features' && estimator.nFeaturesIn !== undefined && this.toInput === SklearnAdapter.prototype.toInput) {
+      const extractor = context.extractor;
+      if (extractor.featureNames.length !== estimator.nFeaturesIn) {
+        throw new EstimatorInputError(
+          `${this.file}: ${shortName(estimator.pythonClass)} was fitted with ${estimator.nFeaturesIn} features (n_features_in_), ` +
+            `but extractor "${extractor.name}" (manifest "extractor") gives ${extractor.featureNames.length}. Name the extractor the model was trained with.`,
+        );
+      }
+    }
+    this.estimator = estimator;
+  }
+
+  toInput(request: MlRequest): SklearnInput {
+    if (this.inputKind === 'text') return request.args.map(([, value]) => value).join('\n');
+    return this.context.extractor.extract(request);
+  }
+
+  warmUp(): void {
+    const width = this.estimator?.nFeaturesIn ?? this.context.extractor.featureNames.length;
+    this.score([this.inputKind === 'text' ? '' : new Array<number>(width).fill(0)]);
+  }
+
+  score(batch: readonly SklearnInput[]): Float64Array {
+    const { estimator, output } = this;
+    if (estimator === undefined || output === undefined) throw new ScoringError(`the sklearn adapter for ${this.file} is not loaded.`);
+    if (batch.length === 0) return new Float64Array(0);
+    return pickScores(runMethod(estimator, output.method, toEstimatorInput(batch, this.inputKind)), output, batch.length);
+  }
+
+  dispose(): void {
+    this.estimator = undefined;
+  }
+}
+
+function toEstimatorInput(batch: readonly SklearnInput[], kind: InputKind): EstimatorInput {
+  if (kind === 'text') return batch.map((item) => (typeof item === 'string' ? item : String(item)));
+  const width = (batch[0] as ArrayLike<number>).length;
+  const data = new Float64Array(batch.length * width);
+  batch.forEach((row, r) => {
+    if (typeof row === 'string' || row.length !== width) throw new ScoringError(`row ${r} of the batch is not a feature row of width ${width}.`);
+    data.set(row, r * width);
+  });
+  return denseMatrix(batch.length, width, data);
+}
+
+/** The score column of a method's output as float64 (`predict` labels must be numbers). */
+function pickScores(result: MethodOutput, output: SklearnOutput, rows: number): Float64Array {
+  if (result instanceof Float64Array) return result;
+  if (Array.isArray(result)) {
+    return Float64Array.from(result, (label) => {
+      if (typeof label === 'number') return label;
+      if (typeof label === 'boolean') return label ? 1 : 0;
+      throw new ScoringError(`output ${output.text} returned the label ${JSON.stringify(String(label))}, not a number.`);
+    });
+  }
+  if (result.kind !== 'dense') throw new ScoringError(`output ${output.text} is a sparse matrix, not a score.`);
+  const column = output.column ?? (result.cols === 1 ? 0 : undefined);
+  if (column === undefined || column >= result.cols) {
+    throw new ScoringError(`output ${output.text} has ${result.cols} columns; write "${output.method}[:,k]" to pick one.`);
+  }
+  const scores = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) scores[r] = result.data[r * result.cols + column];
+  return scores;
+}
+
+function shortName(pythonClass: string): string {
+  return pythonClass.slice(pythonClass.lastIndexOf('.') + 1);
+}

@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { SklearnAdapter } from '../../../adapters/sklearn/sklearn-adapter';
+import { loadModel, type LoadedModel } from '../../../src/adapter/load-model';
+import { createContainer, TOKENS } from '../../../src/container';
+import type { MlRequest } from '../../../src/contract/ml-request';
+import { parseRequestBody } from '../../../src/contract/parse-request';
+import { parseRequestLine } from '../../../src/features/request-line';
+import { wafV1 } from '../../../src/features/waf-v1';
+import { silentLogger } from '../../../src/logger';
+import { createApp } from '../../../src/server/create-app';
+import { loadEstimator, runMethod } from '../../../src/sklearn/build-estimator';
+import { fromRows } from '../../../src/sklearn/matrix';
+import { modelsDir } from '../../helpers/models-dir';
+
+const TREES = path.resolve(__dirname, '../../fixtures/sklearn/trees');
+const IFOREST = readFileSync(path.join(TREES, 'waf/iforest-waf-v1.joblib'));
+const FOREST = readFileSync(path.join(TREES, 'waf/rfc-waf-v1.joblib'));
+const WAF_CASES = JSON.parse(readFileSync(path.join(TREES, 'waf.json'), 'utf8')) as Array<{
+  name: string;
+  input: number[][];
+  outputs: Record<string, unknown[]>;
+}>;
+const CORPUS: MlRequest[] = readFileSync(path.resolve(__dirname, '../../fixtures/features/corpus.jsonl'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .slice(600, 1000) // holds both positive and negative decisions
+  .map(parseRequestLine);
+
+function load(manifest: Record<string, unknown>, files: Record<string, Buffer>): Promise<LoadedModel> {
+  const container = createContainer({ logger: silentLogger });
+  return loadModel({
+    modelsDir: modelsDir(manifest, files),
+    adapters: container.resolve(TOKENS.AdapterRegistry),
+    extractors: container.resolve(TOKENS.ExtractorRegistry),
+    logger: silentLogger,
+  });
+}
+
+const IFOREST_MANIFEST = { adapter: 'sklearn', model: 'iforest.joblib', output: 'decision_function', threshold: -0.313, anomalyWhen: 'below' };
+
+describe('SklearnAdapter', () => {
+  it('is a built-in adapter named "sklearn"', () => {
+    const adapters = createContainer({ logger: silentLogger }).resolve<{ get(name: string): unknown }>(TOKENS.AdapterRegistry);
+    expect(adapters.get('sklearn')).toBe(SklearnAdapter);
+  });
+
+  // Tolerance: 1e-9 relative or 1e-12 absolute, as every sklearn fixture (V8's pow may differ from
+  // glibc's in the last bit).
+  it('scores feature rows as sklearn 1.2.1 does (IsolationForest(100).decision_function)', async () => {
+    const model = await load(IFOREST_MANIFEST, { 'iforest.joblib': IFOREST });
+    const fixture = WAF_CASES.find((c) => c.name === 'iforest-waf-v1')!;
+    const scores = await model.adapter.score(fixture.input);
+    const expected = fixture.outputs.decision_function as number[];
+    expected.forEach((e, i) => expect(Math.abs(scores[i] - e)).toBeLessThanOrEqual(Math.max(1e-12, 1e-9 * Math.abs(e))));
+  });
+
+  it('serves the pickled IsolationForest through loadModel with threshold -0.313 and the waf-v1 features', async () => {
+    const model = await load(IFOREST_MANIFEST, { 'iforest.joblib': IFOREST });
+    expect(model.adapter.describe()).toEqual({
+      name: 'sklearn',
+      inputKind: 'features',
+      output: 'IsolationForest.decision_function of iforest.joblib',
+    });
+    const decisions = await model.judgeBatch(CORPUS);
+    const estimator = loadEstimator(path.join(TREES, 'waf/iforest-waf-v1.joblib'));
+    const direct = runMethod(estimator, 'decision_function', fromRows(CORPUS.map((r) => wafV1.extract(r)))) as Float64Array;
+    decisions.forEach((d, i) => {
+      expect(d.score).toBe(direct[i]);
+      expect(d.anomaly).toBe(direct[i] < -0.313);
+    });
+    // The model sees some of the corpus as unusual (negative decision) but none beyond -0.313.
+    expect(decisions.some((d) => d.score < 0)).toBe(true);
+    expect(decisions.some((d) => d.score > 0)).toBe(true);
+  });
+
+  it('answers POST / with 200 or 401 by the IsolationForest score', async () => {
+    const bodies = [
+      'method=GET&path=/&args={}&files={}&sizes={}&hour=10&day=12',
+      `method=POST&path=/../../etc/passwd.php&args={"ARGS:q":"1' UNION SELECT password FROM users -- <script>alert(1)</script> $(cat /etc/passwd)"}&files={}&sizes={}&hour=03&day=31`,
+    ];
+    // A threshold between the two requests' scores, so one must pass and the other be blocked.
+    const estimator = loadEstimator(path.join(TREES, 'waf/iforest-waf-v1.joblib'));
+    const rows = bodies.map((body) => wafV1.extract(parseRequestBody(Buffer.from(body))));
+    const [benign, attack] = runMethod(estimator, 'decision_function', fromRows(rows)) as Float64Array;
+    expect(attack).toBeLessThan(benign);
+    const model = await load({ ...IFOREST_MANIFEST, threshold: (benign + attack) / 2 }, { 'iforest.joblib': IFOREST });
+    const app = createApp({ model: () => model, logger: silentLogger });
+    const statuses = new Set<number>();
+    for (const body of bodies) {
+      const res = await request(app).post('/').set('Content-Type', 'application/x-www-form-urlencoded').send(body);
+      const score = Number(res.text.replace(/^score=/, ''));
+      expect(res.status).toBe(score < (benign + attack) / 2 ? 401 : 200);
+      statuses.add(res.status);
+    }
+    expect([...statuses].sort()).toEqual([200, 401]);
+  });
+
+  it("takes predict_proba[:,'label'] and predict_proba[:,N] from a RandomForest with string classes", async () => {
+    const fixture = WAF_CASES.find((c) => c.name === 'rfc-waf-v1')!;
+    const proba = fixture.outputs.predict_proba as number[][];
+    const byLabel = await load({ adapter: 'sklearn', model: 'rf.joblib', output: "predict_proba[:,'attack']", threshold: 0.5, anomalyWhen: 'above' }, { 'rf.joblib': FOREST });
+    const byIndex = await load({ adapter: 'sklearn', model: 'rf.joblib', output: 'predict_proba[:,1]', threshold: 0.5, anomalyWhen: 'above' }, { 'rf.joblib': FOREST });
+    const a = await byLabel.adapter.score(fixture.input);
+    const b = await byIndex.adapter.score(fixture.input);
+    proba.forEach((row, i) => {
+      expect(a[i]).toBe(row[0]); // classes_ = ['attack', 'normal']
+      expect(b[i]).toBe(row[1]);
+    });
+  });
+
+  it('refuses outputs the model cannot give, each with its code', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ output: 'predict_proba[:,1]' }, 'ESTIMATOR_METHOD_UNSUPPORTED'], // IsolationForest has no predict_proba
+      [{ output: 'decision_function; rm -rf /' }, 'SKLEARN_OUTPUT_INVALID'],
+      [{ output: 'transform' }, 'SKLEARN_OUTPUT_INVALID'],
+      [{ key: 'model' }, 'MODEL_KEY_INVALID'],
+    ];
+    for (const [patch, code] of cases) {
+      await expect(load({ ...IFOREST_MANIFEST, ...patch }, { 'iforest.joblib': IFOREST })).rejects.toMatchObject({ code });
+    }
+    const forest = { adapter: 'sklearn', model: 'rf.joblib', threshold: 0.5, anomalyWhen: 'above' };
+    await expect(load({ ...forest, output: 'predict' }, { 'rf.joblib': FOREST })).rejects.toMatchObject({ code: 'SKLEARN_OUTPUT_INVALID' });
+    await expect(load({ ...forest, output: "predict_proba[:,'benign']" }, { 'rf.joblib': FOREST })).rejects.toMatchObject({ code: 'SKLEARN_OUTPUT_INVALID' });
+    await expect(load({ ...forest, output: 'predict_proba[:,2]' }, { 'rf.joblib': FOREST })).rejects.toMatchObject({ code: 'SKLEARN_OUTPUT_INVALID' });
+  });
+
+  it('stops startup when the extractor width differs from n_features_in_', async () => {
+    const fourFeatures = readFileSync(path.join(TREES, 'iforest/iforest-auto.pkl'));
+    await expect(load({ ...IFOREST_MANIFEST, model: 'm.pkl' }, { 'm.pkl': fourFeatures })).rejects.toMatchObject({
+      code: 'ESTIMATOR_INPUT_INVALID',
+      message: expect.stringMatching(/fitted with 4 features .* extractor "waf-v1" .* gives 58/),
+    });
+  });
+
+  it('reads a model inside a dict through the manifest key', async () => {
+    const wrapped = readFileSync(path.join(TREES, 'iforest/iforest-dict-key.pkl'));
+    const model = await load({ ...IFOREST_MANIFEST, model: 'm.pkl', key: 'model', extractor: 'waf-v1' }, { 'm.pkl': wrapped }).catch((e) => e);
+    // That model has 4 features, so the waf-v1 width check is what stops it -- after the key worked.
+    expect(model).toMatchObject({ code: 'ESTIMATOR_INPUT_INVALID' });
+  });
+
+  it('needs a model file', async () => {
+    await expect(load({ adapter: 'sklearn', threshold: 0 }, {})).rejects.toMatchObject({ code: 'MANIFEST_INVALID' });
+  });
+});
