@@ -51,7 +51,8 @@ end
 -- before macro expansion, so an empty macro in front keeps the sign. Engines
 -- that store values as given (libmodsecurity 3) are detected by reading back.
 local function set(name, value)
-  value = tostring(value)
+  -- ModSecurity expands %{...} in setvar values; text from the server must stay text.
+  value = tostring(value):gsub("%%{", "%% {")
   local first = value:sub(1, 1)
   if first == "-" or first == "+" then
     m.setvar(P .. name, "%{" .. P .. "no_such_variable}" .. value)
@@ -119,40 +120,56 @@ local function parse_url(url)
   return host, tonumber(port) or 80, path
 end
 
--- Transfer-Encoding: chunked -> plain body; nil when incomplete.
-local function dechunk(data)
-  local out, pos = {}, 1
-  while true do
-    local size_hex, after = data:match("^(%x+)[^\r\n]*\r\n()", pos)
-    if size_hex == nil then return nil end
-    local size = tonumber(size_hex, 16)
-    if size == 0 then return table.concat(out) end
-    if #data < after + size + 1 then return nil end
-    out[#out + 1] = data:sub(after, after + size - 1)
-    pos = after + size + 2
+-- Reads one HTTP/1.x answer through `read` (a deadline-bound conn:receive):
+-- the status line, the headers, then a Content-Length, chunked or until-close body.
+-- Returns {status, body}, or nil and "timeout" or what was wrong.
+local function read_answer(read)
+  local line, err = read("*l")
+  if line == nil then return nil, err end
+  local status = tonumber(line:match("^HTTP/%d%.%d (%d%d%d)"))
+  if status == nil then return nil, "no HTTP status line" end
+  local length, chunked = nil, false
+  repeat
+    line, err = read("*l")
+    if line == nil then return nil, err end
+    local name, value = line:match("^([^:]+):%s*(.-)%s*$")
+    if name ~= nil then
+      name = name:lower()
+      if name == "content-length" then length = tonumber(value) end
+      if name == "transfer-encoding" and value:lower():find("chunked", 1, true) then chunked = true end
+    end
+  until line == ""
+  if chunked then
+    local parts, total = {}, 0
+    while true do
+      line, err = read("*l")
+      if line == nil then return nil, err end
+      local size = tonumber(line:match("^(%x+)"), 16)
+      if size == nil then return nil, "bad chunk size" end
+      if size == 0 then break end
+      total = total + size
+      if total > MAX_RESPONSE_BYTES then return nil, "answer over " .. MAX_RESPONSE_BYTES .. " bytes" end
+      local part
+      part, err = read(size)
+      if part == nil then return nil, err end
+      parts[#parts + 1] = part
+      read("*l")
+    end
+    return { status = status, body = table.concat(parts) }
   end
-end
-
--- The answer once it is complete: status, body; nil while more is needed.
-local function parse_response(data, closed)
-  local head_end = data:find("\r\n\r\n", 1, true)
-  if head_end == nil then return nil end
-  local head = data:sub(1, head_end - 1)
-  local status = tonumber(head:match("^HTTP/%d%.%d (%d%d%d)"))
-  if status == nil then return "bad", "no HTTP status line" end
-  local body = data:sub(head_end + 4)
-  local lower = head:lower()
-  local length = tonumber(lower:match("\r\ncontent%-length:%s*(%d+)"))
-  if lower:match("\r\ntransfer%-encoding:[^\r\n]*chunked") then
-    local plain = dechunk(body)
-    if plain ~= nil then return status, plain end
-  elseif length ~= nil then
-    if #body >= length then return status, body:sub(1, length) end
-  elseif closed then
-    return status, body
+  if length ~= nil then
+    if length > MAX_RESPONSE_BYTES then return nil, "answer over " .. MAX_RESPONSE_BYTES .. " bytes" end
+    if length == 0 then return { status = status, body = "" } end
+    local body
+    body, err = read(length)
+    if body == nil then return nil, err end
+    return { status = status, body = body }
   end
-  if closed then return "bad", "connection closed before the end of the answer" end
-  return nil
+  -- No length: the body ends when the server closes (we asked for Connection: close).
+  local body
+  body, err = read("*a")
+  if body == nil then return nil, err end
+  return { status = status, body = body:sub(1, MAX_RESPONSE_BYTES) }
 end
 
 -- One POST with a total deadline over connect, send and receive. Returns
@@ -187,28 +204,20 @@ local function post(url, body, timeout)
       return nil, "unreachable", "sending to " .. where .. " failed: " .. tostring(send_err)
     end
   end
-  local chunks = {}
-  while true do
+  local function read(pattern)
     local remaining = left()
-    if remaining <= 0 then conn:close(); return nil, "timeout", "no complete answer from " .. where .. " within " .. timeout * 1000 .. " ms" end
+    if remaining <= 0 then return nil, "timeout" end
     conn:settimeout(remaining)
-    local data, recv_err, partial = conn:receive(8192)
-    chunks[#chunks + 1] = data or partial or ""
-    local received = table.concat(chunks)
-    if #received > MAX_RESPONSE_BYTES then conn:close(); return nil, "bad-response", "answer from " .. where .. " is over " .. MAX_RESPONSE_BYTES .. " bytes" end
-    local closed = recv_err == "closed"
-    if recv_err ~= nil and recv_err ~= "closed" and recv_err ~= "timeout" then
-      conn:close()
-      return nil, "unreachable", "reading from " .. where .. " failed: " .. tostring(recv_err)
-    end
-    local status, answer = parse_response(received, closed)
-    if status ~= nil then
-      conn:close()
-      if status == "bad" then return nil, "bad-response", answer .. " (" .. where .. ")" end
-      return status, answer
-    end
-    if closed then conn:close(); return nil, "bad-response", "connection closed by " .. where .. " before an answer" end
+    local data, read_err = conn:receive(pattern)
+    return data, read_err
   end
+  local answer, failure = read_answer(read)
+  conn:close()
+  if answer == nil then
+    if failure == "timeout" then return nil, "timeout", "no complete answer from " .. where .. " within " .. timeout * 1000 .. " ms" end
+    return nil, "bad-response", "answer from " .. where .. ": " .. tostring(failure)
+  end
+  return answer.status, answer.body
 end
 
 -- "score=-0.35" -> "-0.35"; a bare number (older servers) is accepted too.
