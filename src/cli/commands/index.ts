@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as evalModel from './eval';
 import * as features from './features';
 import * as parse from './parse';
 import * as serve from './serve';
@@ -8,4 +9,5 @@ export const COMMANDS: ReadonlyArray<{ register(program: Command): void }> = [
   serve,
   parse,
   features,
+  evalModel,
 ];
