@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as calibrate from './calibrate';
 import * as evalModel from './eval';
 import * as features from './features';
 import * as parse from './parse';
@@ -9,5 +10,6 @@ export const COMMANDS: ReadonlyArray<{ register(program: Command): void }> = [
   serve,
   parse,
   features,
+  calibrate,
   evalModel,
 ];
