@@ -38,7 +38,7 @@ export class ColumnTransformer implements Estimator {
       if (!Array.isArray(entry) || entry.length !== 3) throw r.error('transformers_', 'expected (name, transformer, columns) triples');
       const [name, transformer, columns] = entry as readonly PyValue[];
       if (transformer === 'drop') continue;
-      const cols = selectColumns(columns, nFeatures, () => r.error('transformers_', `part "${String(name)}" selects columns by name or slice; only integer positions and boolean masks are supported`));
+      const cols = selectColumns(columns, nFeatures, () => new UnsupportedEstimatorError(pythonClass, context.sklearnVersion, `part "${String(name)}" selects columns by name or slice; only integer positions and boolean masks are supported (rows carry no column names)`));
       if (cols.length === 0) continue;
       parts.push({ columns: cols, transformer: transformer === 'passthrough' ? null : context.build(transformer) });
     }
