@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { ApacheInstance, CONTROL_HEADERS } from './support/apache';
 import { detectEnvironment } from './support/environment';
 import { loadFtwFiles, runStage, type FtwTarget } from './support/ftw-runner';
-import { startCliServer, startEndpoint, freePort, type CliServer, type Endpoint } from './support/ml-endpoints';
+import { startCliServer, startEndpoint, freePort, probeModelsDir, type CliServer, type Endpoint } from './support/ml-endpoints';
 
 /**
  * The plugin on a real Apache 2.4 + ModSecurity 2.9, once per CRS version: every go-ftw case of
@@ -16,6 +16,9 @@ const env = detectEnvironment();
 const cases = loadFtwFiles(path.join(__dirname, 'cases'));
 const ADAPTERS_DIR = path.join(__dirname, 'fixtures', 'adapters');
 const THRESHOLD = { threshold: -0.313, anomalyWhen: 'below' };
+/** A trained model from saved_models/, used when the server can load it (CRS_ML_E2E_MODEL overrides). */
+const TRAINED_DIR = path.resolve(__dirname, '..', '..', process.env.CRS_ML_E2E_MODEL ?? 'saved_models/rf-waf-v1');
+const trainedSkip = env.apacheSkip ?? env.serverSkip ?? probeModelsDir(TRAINED_DIR);
 
 if (env.apacheSkip !== undefined) {
   if (process.env.CRS_ML_E2E === '1') {
@@ -50,6 +53,11 @@ if (env.apacheSkip !== undefined) {
     endpoints.set('record', await startEndpoint({ kind: 'status', status: 200, body: 'score=0' }));
     endpoints.set('error', await startEndpoint({ kind: 'status', status: 500, body: 'boom' }));
     endpoints.set('hang', await startEndpoint({ kind: 'hang' }));
+    if (trainedSkip === undefined) {
+      const trained = await startCliServer(TRAINED_DIR);
+      servers.push(trained);
+      endpoints.set('trained', await startEndpoint({ kind: 'proxy', target: trained.url }));
+    }
     for (const [name, endpoint] of endpoints) urls.set(name, endpoint.url);
     urls.set('down', `http://127.0.0.1:${await freePort()}/`);
   }, 60_000);
@@ -96,6 +104,27 @@ if (env.apacheSkip !== undefined) {
         }
       });
     }
+
+    const trainedCases: Array<[string, { method: string; uri: string; data?: string; type?: string }]> = [
+      ['benign GET', { method: 'GET', uri: '/index.html?q=fish+and+chips&page=2' }],
+      ['XSS GET', { method: 'GET', uri: '/index.html?q=<script>alert(document.cookie)</script>' }],
+      ['SQLi POST', { method: 'POST', uri: '/index.html', data: "user=admin' OR '1'='1' --&pass=x", type: 'application/x-www-form-urlencoded' }],
+    ];
+    const trainedTest = trainedSkip === undefined ? test.each(trainedCases) : test.skip.each(trainedCases);
+    trainedTest(`trained model ${path.basename(TRAINED_DIR)}, mode 2, %s: verdict, status and log line agree${trainedSkip ? ` (skipped: ${trainedSkip})` : ''}`, async (name, request) => {
+      const headers: Record<string, string> = { Host: 'localhost', 'User-Agent': 'OWASP CRS test agent', Accept: 'text/html', [CONTROL_HEADERS.server]: 'trained' };
+      if (request.type !== undefined) headers['Content-Type'] = request.type;
+      const { failures, status: httpStatus, log } = await runStage(target, { method: request.method, uri: request.uri, data: request.data, headers }, { x_ml_calls: 1 });
+      expect(failures).toEqual([]);
+      const line = /verdict=(\w+) ml_status=(\S+) ml_score=(\S+) crs_score=(\d+)/.exec(log.join('\n'));
+      expect(line).not.toBeNull();
+      const [, verdict, status, score, crsScore] = line as RegExpExecArray;
+      expect(['pass', 'anomaly']).toContain(status);
+      expect(Number.isFinite(Number(score))).toBe(true);
+      expect(verdict).toBe(status === 'anomaly' ? 'block' : 'pass');
+      expect(httpStatus).toBe(verdict === 'block' ? 403 : 200);
+      process.stdout.write(`[e2e ${flavour.name}] trained model on ${name}: ml_status=${status} ml_score=${score} crs_score=${crsScore}\n`);
+    });
 
     test('per-request overhead of the plugin (mode 2, local model server)', async () => {
       const headers = { Host: 'localhost', 'User-Agent': 'OWASP CRS test agent', Accept: 'text/html', [CONTROL_HEADERS.server]: 'pass', [CONTROL_HEADERS.logPass]: '0' };

@@ -97,7 +97,7 @@ function send(baseUrl: string, input: FtwInput): Promise<Answer> {
 const ids = (lines: readonly string[]) => new Set([...lines.join('\n').matchAll(/\[id "(\d+)"\]/g)].map((m) => Number(m[1])));
 
 /** Runs one stage; returns what went wrong (empty when it passed) and the measured round trip. */
-export async function runStage(target: FtwTarget, input: FtwInput, output: FtwOutput): Promise<{ failures: string[]; ms: number; log: string[] }> {
+export async function runStage(target: FtwTarget, input: FtwInput, output: FtwOutput): Promise<{ failures: string[]; status: number; ms: number; log: string[] }> {
   const callsBefore = target.calls();
   const answer = await send(target.baseUrl, input);
   const failures: string[] = [];
@@ -122,7 +122,7 @@ export async function runStage(target: FtwTarget, input: FtwInput, output: FtwOu
   if (output.x_min_ms !== undefined && answer.ms < output.x_min_ms) failures.push(`took ${answer.ms.toFixed(0)} ms, less than ${output.x_min_ms}`);
   if (output.x_ml_request !== undefined) failures.push(...compareMlRequest(target.lastCallBody(), output.x_ml_request));
   if (failures.length > 0) failures.push(`log lines of ${answer.uniqueId || '(no unique id)'}:\n${text || '(none)'}`);
-  return { failures, ms: answer.ms, log: lines };
+  return { failures, status: answer.status, ms: answer.ms, log: lines };
 }
 
 /** Parses the client's body with the server's parser and compares the fields the case names. */

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -13,12 +13,14 @@ export interface CliServer {
 }
 
 /**
- * Writes `<dir>/manifest.json` and starts the real CLI on a free port; resolves once it serves
- * (GET / answers 200).
+ * Writes `<dir>/manifest.json` (when `manifest` is given; otherwise serves `dir` as it is) and
+ * starts the real CLI on a free port; resolves once it serves (GET / answers 200).
  */
-export async function startCliServer(dir: string, manifest: object): Promise<CliServer> {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+export async function startCliServer(dir: string, manifest?: object): Promise<CliServer> {
+  if (manifest !== undefined) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  }
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'crs-ml-server.js'), 'serve', '--models', dir, '--port', String(port)], {
     cwd: REPO_ROOT,
@@ -132,4 +134,21 @@ export function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * Whether the CLI can serve the models directory `dir`: runs `serve` for up to `ms` and returns
+ * the reason it stopped when it exits on its own (unknown adapter, bad model), or undefined when
+ * it was still serving (or still loading) when stopped.
+ */
+export function probeModelsDir(dir: string, ms = 4000): string | undefined {
+  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'crs-ml-server.js'), 'serve', '--models', dir, '--port', '0'], {
+    cwd: REPO_ROOT,
+    timeout: ms,
+    encoding: 'utf8',
+  });
+  // Still running when the time was up (the CLI exits 0 on the SIGTERM that stops it): it serves.
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return undefined;
+  if (result.error !== undefined) return String(result.error);
+  return `${dir} cannot be served: ${(result.stderr || result.stdout).trim().split('\n')[0]}`;
 }
