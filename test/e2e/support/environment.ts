@@ -17,6 +17,8 @@ export interface CrsFlavour {
   readonly setup: string;
   /** The folder holding REQUEST-*.conf / RESPONSE-*.conf. */
   readonly rules: string;
+  /** How the plugin is installed: CRS 4's plugins folder, or CRS 3.3's explicit Include order. */
+  readonly pluginLayout: 'plugins-folder' | 'include-order';
 }
 
 export interface E2eEnvironment {
@@ -36,13 +38,13 @@ export interface E2eEnvironment {
 /** CRS 3.3 as Debian's modsecurity-crs package installs it. */
 export function crs3Flavour(): CrsFlavour {
   const rules = process.env.CRS_ML_CRS3_RULES ?? '/usr/share/modsecurity-crs/rules';
-  return { name: 'CRS 3.3 (Debian)', setup: process.env.CRS_ML_CRS3_SETUP ?? '/etc/modsecurity/crs/crs-setup.conf', rules };
+  return { name: 'CRS 3.3 (Debian)', setup: process.env.CRS_ML_CRS3_SETUP ?? '/etc/modsecurity/crs/crs-setup.conf', rules, pluginLayout: 'include-order' };
 }
 
 /** CRS 4 from a checkout: `<dir>/crs-setup.conf.example` and `<dir>/rules`. Default: ../shared/crs. */
 export function crs4Flavour(): CrsFlavour {
   const dir = path.resolve(REPO_ROOT, process.env.CRS_ML_CRS4_DIR ?? '../shared/crs');
-  return { name: 'CRS 4', setup: path.join(dir, 'crs-setup.conf.example'), rules: path.join(dir, 'rules') };
+  return { name: 'CRS 4', setup: path.join(dir, 'crs-setup.conf.example'), rules: path.join(dir, 'rules'), pluginLayout: 'plugins-folder' };
 }
 
 function flavourSkip(flavour: CrsFlavour, hint: string): string | undefined {
