@@ -1,5 +1,6 @@
 import * as zlib from 'node:zlib';
 import { PickleCompressionError, PickleSizeLimitError } from './errors';
+import type { PickleLimits } from './limits';
 
 /**
  * joblib's compressed containers, detected from magic bytes (as joblib's own
@@ -22,10 +23,24 @@ export function detectCompression(bytes: Uint8Array): Compression {
   return 'none';
 }
 
-/** Decompresses `bytes` (of container `kind`) to at most `maxBytes`. */
-export function decompress(bytes: Uint8Array, kind: Compression, maxBytes: number, source: string): Uint8Array {
+const MIN_RATIO_FLOOR = 1024 * 1024;
+
+/**
+ * Decompresses `bytes` (of container `kind`) to at most maxDecompressedBytes, and at most
+ * maxCompressionRatio times the input (but always up to 1 MiB).
+ */
+export function decompress(bytes: Uint8Array, kind: Compression, limits: Readonly<PickleLimits>, source: string): Uint8Array {
+  const byRatio = Math.max(bytes.length * limits.maxCompressionRatio, MIN_RATIO_FLOOR);
+  const ratioBound = byRatio < limits.maxDecompressedBytes;
+  const maxBytes = Math.min(byRatio, limits.maxDecompressedBytes);
   const tooLarge = (): PickleSizeLimitError =>
-    new PickleSizeLimitError('maxDecompressedBytes', maxBytes, `${source} (${kind}) decompresses to more than ${maxBytes} bytes`);
+    ratioBound
+      ? new PickleSizeLimitError(
+          'maxCompressionRatio',
+          limits.maxCompressionRatio,
+          `${source} (${kind}, ${bytes.length} bytes) decompresses to more than ${maxBytes} bytes, a zip bomb's ratio`,
+        )
+      : new PickleSizeLimitError('maxDecompressedBytes', limits.maxDecompressedBytes, `${source} (${kind}) decompresses to more than ${maxBytes} bytes`);
   try {
     switch (kind) {
       case 'none':
@@ -94,8 +109,9 @@ function unxz(bytes: Uint8Array, maxBytes: number, tooLarge: () => Error): Uint8
 
 /**
  * lzma-alone (`.lzma`): 13-byte header with an 8-byte uncompressed size, or all ones for
- * "unknown" (what Python's lzma module writes). A known size is checked up front; an unknown one
- * is bounded by LZMA's maximum expansion (a match costs at least ~0.05 bit per output byte).
+ * "unknown" (what Python's lzma module writes). A known size is checked up front. An unknown one
+ * cannot be: @napi-rs/lzma decodes in one call without an output cap, so the size is checked after
+ * decoding (documented in docs/pickle.md; prefer gzip/xz for files from strangers).
  */
 function unlzma(bytes: Uint8Array, maxBytes: number, tooLarge: () => Error): Uint8Array {
   if (bytes.length < 13) throw new Error('the lzma header is incomplete');

@@ -9,6 +9,12 @@ export interface PickleLimits {
   readonly maxFileBytes: number;
   /** Bytes of the pickle stream after decompression (a zip bomb stops here). */
   readonly maxDecompressedBytes: number;
+  /**
+   * Decompressed bytes per compressed byte. Deflate cannot exceed ~1032:1, so genuine files stay
+   * far below; a bz2/xz bomb (10^6:1) stops after a few MB instead of after maxDecompressedBytes.
+   * Outputs under 1 MiB are always allowed.
+   */
+  readonly maxCompressionRatio: number;
   /** Opcodes executed, nested joblib pickles included. */
   readonly maxOpcodes: number;
   /** Memo entries (PUT/MEMOIZE) of one stream. */
@@ -33,8 +39,9 @@ const MiB = 1024 * 1024;
 export const DEFAULT_PICKLE_LIMITS: Readonly<PickleLimits> = Object.freeze({
   maxFileBytes: 512 * MiB,
   maxDecompressedBytes: 1024 * MiB,
-  maxOpcodes: 50_000_000,
-  maxMemoEntries: 5_000_000,
+  maxCompressionRatio: 5_000,
+  maxOpcodes: 10_000_000,
+  maxMemoEntries: 1_000_000,
   maxStackDepth: 1_000_000,
   maxMarkDepth: 10_000,
   maxExpandedItems: 50_000_000,

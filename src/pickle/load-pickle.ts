@@ -58,7 +58,7 @@ export function loadModelBytesWithReport(bytes: Uint8Array, options: LoadOptions
     throw new PickleSizeLimitError('maxFileBytes', limits.maxFileBytes, `${source} is ${bytes.length} bytes`);
   }
   const compression = detectCompression(bytes);
-  const stream = decompress(bytes, compression, limits.maxDecompressedBytes, source);
+  const stream = decompress(bytes, compression, limits, source);
   return unpickleStream(stream, { ...options, source: compression === 'none' ? source : `${source} (${compression}-decompressed)` }, compression);
 }
 

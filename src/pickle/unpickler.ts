@@ -49,7 +49,9 @@ const STOP = Symbol('stop');
 export class Unpickler implements UnpickleContext {
   private stack: PyValue[] = [];
   private readonly metastack: PyValue[][] = [];
-  private readonly memo = new Map<number, PyValue>();
+  /** Dense array for the usual 0,1,2... indices (fast at millions of entries); holes are `undefined`. */
+  private readonly memo: (PyValue | undefined)[] = [];
+  private memoCount = 0;
   private readonly entries = new WeakMap<PyGlobal, GlobalEntry>();
   private opcodeOffset = 0;
   private opcode = 0;
@@ -73,9 +75,9 @@ export class Unpickler implements UnpickleContext {
         throw new PickleOpcodeLimitError('maxOpcodes', limits.maxOpcodes, `too many opcodes at ${this.where()}`);
       }
       const handler = HANDLERS[this.opcode];
-      if (handler === undefined) {
+      if (handler === undefined || (budget.opcodes === 1 && !CAN_START.has(this.opcode))) {
         throw new PickleUnknownOpcodeError(
-          `byte 0x${this.opcode.toString(16).padStart(2, '0')} at offset ${this.opcodeOffset} of ${reader.source} is not a pickle opcode. ` +
+          `byte 0x${this.opcode.toString(16).padStart(2, '0')} at offset ${this.opcodeOffset} of ${reader.source} ${handler === undefined ? 'is not a pickle opcode' : 'cannot start a pickle'}. ` +
             'The file is not a pickle/joblib file, or it is corrupt.',
         );
       }
@@ -162,19 +164,25 @@ export class Unpickler implements UnpickleContext {
   }
 
   memoPut(index: number): void {
-    if (!this.memo.has(index) && this.memo.size >= this.limits.maxMemoEntries) {
-      throw new PickleMemoLimitError('maxMemoEntries', this.limits.maxMemoEntries, `the memo is full at ${this.where()}`);
+    if (this.memo[index] === undefined) {
+      if (this.memoCount >= this.limits.maxMemoEntries) {
+        throw new PickleMemoLimitError('maxMemoEntries', this.limits.maxMemoEntries, `the memo is full at ${this.where()}`);
+      }
+      // An index far beyond the entries so far cannot come from pickle.dump; refuse rather than allocate.
+      if (index > this.memoCount + this.limits.maxMemoEntries) throw this.malformed(`memo index ${index} is out of range`);
+      this.memoCount++;
     }
-    this.memo.set(index, this.top());
+    this.memo[index] = this.top();
   }
 
   memoSize(): number {
-    return this.memo.size;
+    return this.memoCount;
   }
 
   memoGet(index: number): void {
-    if (!this.memo.has(index)) throw this.malformed(`memo entry ${index} was never stored`);
-    this.push(this.memo.get(index) as PyValue);
+    const value = this.memo[index];
+    if (value === undefined) throw this.malformed(`memo entry ${index} was never stored`);
+    this.push(value);
   }
 
   /** GLOBAL, STACK_GLOBAL, INST: the single door. Refuses before anything is built. */
@@ -441,6 +449,9 @@ const H: Array<[number, Handler]> = [
   [0x83, (u) => unsupported(u, 'an extension code (EXT2)')],
   [0x84, (u) => unsupported(u, 'an extension code (EXT4)')],
 ];
+
+/** Opcodes a stream can begin with: PROTO, or (protocols 0-1) one that pushes without popping. */
+const CAN_START: ReadonlySet<number> = new Set(Buffer.from('\x80(NIJKLMFGSTUVXBC])}cP', 'latin1'));
 
 const HANDLERS: Array<Handler | undefined> = new Array(256).fill(undefined);
 for (const [code, handler] of H) HANDLERS[code] = handler;

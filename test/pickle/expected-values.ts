@@ -28,7 +28,7 @@ export function fhex(value: number): string {
  */
 export function tag(value: unknown): unknown {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isInteger(value) && !Object.is(value, -0) && !isFloatHint(value) ? { i: String(value) } : { f: fhex(value) };
+  if (typeof value === 'number') return Number.isInteger(value) && !Object.is(value, -0) ? { i: String(value) } : { f: fhex(value) };
   if (typeof value === 'bigint') return { i: value.toString() };
   if (value instanceof Uint8Array) return { bytes: Buffer.from(value).toString('hex') };
   if (Array.isArray(value)) return Object.isFrozen(value) ? { tuple: value.map(tag) } : value.map(tag);
@@ -38,22 +38,6 @@ export function tag(value: unknown): unknown {
   if (value instanceof PyGlobal) return { global: value.path };
   if (value instanceof NdArray || value instanceof DType) return { numpy: String(value) };
   throw new Error(`cannot tag ${String(value)}`);
-}
-
-// Python floats that happen to be integral (0.0, 1.0) are indistinguishable from ints once loaded;
-// the fixtures avoid integral floats outside arrays, except those listed by the caller.
-let floatHints: Set<number> = new Set();
-function isFloatHint(value: number): boolean {
-  return floatHints.has(value);
-}
-export function withFloatHints<T>(hints: number[], body: () => T): T {
-  const saved = floatHints;
-  floatHints = new Set(hints);
-  try {
-    return body();
-  } finally {
-    floatHints = saved;
-  }
 }
 
 /** One ndarray element in arrays.json's encoding (see generate.py encode_item). */
