@@ -180,9 +180,10 @@ local function post(url, body, timeout)
   if host == nil then return nil, "config-error", "ml_server_url must be http://host[:port]/path, got " .. url end
   local deadline = socket.gettime() + timeout
   local function left() return deadline - socket.gettime() end
-  local where = host .. ":" .. port
+  local ipv6 = host:find(":", 1, true) ~= nil
+  local where = (ipv6 and "[" .. host .. "]" or host) .. ":" .. port
 
-  local conn = socket.tcp()
+  local conn = ipv6 and socket.tcp6() or socket.tcp()
   conn:settimeout(timeout)
   local ok, err = conn:connect(host, port)
   if not ok then

@@ -283,4 +283,20 @@ describeLua('machine-learning-client.lua with a mock m (lua5.1 + LuaSocket)', ()
     expect(result.tx.get('ml_score')).toBe('-0.25');
     expect(result.elapsedMs).toBeLessThan(150);
   });
+
+  const hasIpv6Loopback = Object.values(os.networkInterfaces()).some((list) => list?.some((i) => i.address === '::1'));
+  (hasIpv6Loopback ? test : test.skip)(`an IPv6 server URL http://[::1]:port/ works${hasIpv6Loopback ? '' : ' (skipped: no ::1 on this machine)'}`, async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(401).end('score=-7.5'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
+    try {
+      const result = await drive(`http://[::1]:${(server.address() as AddressInfo).port}/`);
+      expect(result.tx.get('ml_status')).toBe('anomaly');
+      expect(result.tx.get('ml_score')).toBe('-7.5');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });
