@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PLUGIN_DIR } from './support/environment';
+
+/**
+ * Static checks of plugin/*.conf that need no ModSecurity: the conventions the original plugin
+ * broke. Every rule that starts a chain (or stands alone) states its phase; ids are unique and in
+ * the plugin's block, in the sub-range of their file; exactly one rule calls the server.
+ */
+interface Rule {
+  file: string;
+  directive: string;
+  actions: string;
+  chained: boolean;
+}
+
+const ID_RANGES = new Map<string, [number, number]>([
+  ['machine-learning-config.conf', [9516000, 9516099]],
+  ['machine-learning-before.conf', [9516100, 9516499]],
+  ['machine-learning-after.conf', [9516500, 9516999]],
+]);
+
+/** Joins continuation lines and splits each directive into its action list. */
+function readRules(file: string): Rule[] {
+  const text = readFileSync(path.join(PLUGIN_DIR, file), 'utf8').replace(/\\\n/g, ' ');
+  const rules: Rule[] = [];
+  let previousChains = false;
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    const directive = /^(SecRule|SecAction|SecRuleScript)\b/.exec(trimmed)?.[1];
+    if (directive === undefined) continue;
+    // The action list is the last double-quoted argument.
+    const quoted = [...trimmed.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
+    const actions = quoted.length > 0 ? quoted[quoted.length - 1].replace(/\s+/g, '') : '';
+    rules.push({ file, directive, actions, chained: previousChains });
+    previousChains = /(^|,)chain(,|$)/.test(actions);
+  }
+  return rules;
+}
+
+const files = readdirSync(PLUGIN_DIR).filter((name) => name.endsWith('.conf')).sort();
+const rules = files.flatMap(readRules);
+const starters = rules.filter((rule) => !rule.chained);
+const idOf = (rule: Rule) => Number(/(?:^|,)id:(\d+)/.exec(rule.actions)?.[1]);
+
+test('the plugin has the three CRS 4 plugin files and the Lua client', () => {
+  expect(files).toEqual(['machine-learning-after.conf', 'machine-learning-before.conf', 'machine-learning-config.conf']);
+  expect(readdirSync(PLUGIN_DIR)).toContain('machine-learning-client.lua');
+});
+
+test.each(starters.map((rule) => [`${rule.file} ${idOf(rule)}`, rule] as const))('%s states its phase, id and version', (_name, rule) => {
+  expect(rule.actions).toMatch(/(^|,)phase:[1-5](,|$)/);
+  expect(rule.actions).toMatch(/(^|,)ver:'machine-learning-plugin\/\d+\.\d+\.\d+'/);
+  const [low, high] = ID_RANGES.get(rule.file) ?? [NaN, NaN];
+  expect(idOf(rule)).toBeGreaterThanOrEqual(low);
+  expect(idOf(rule)).toBeLessThanOrEqual(high);
+});
+
+test('chained rules carry no id or phase of their own', () => {
+  const chained = rules.filter((rule) => rule.chained);
+  expect(chained.length).toBeGreaterThan(0);
+  for (const rule of chained) expect(rule.actions).not.toMatch(/(^|,)(id|phase):/);
+});
+
+test('rule ids are unique', () => {
+  const ids = starters.map(idOf);
+  expect(new Set(ids).size).toBe(ids.length);
+});
+
+test('exactly one rule calls the server, in phase 2, and it is not a chained rule', () => {
+  const scripts = rules.filter((rule) => rule.directive === 'SecRuleScript');
+  expect(scripts).toHaveLength(1);
+  expect(scripts[0].chained).toBe(false);
+  expect(scripts[0].actions).toMatch(/(^|,)phase:2(,|$)/);
+});
+
+test('ctl:ruleRemoveById lists single ids or one range per action', () => {
+  for (const rule of rules) {
+    for (const match of rule.actions.matchAll(/ctl:ruleRemoveById=([^,]+)/g)) expect(match[1]).toMatch(/^\d+(-\d+)?$/);
+  }
+});
+
+test('the config file sets every documented default as a plain setvar', () => {
+  const config = rules.filter((rule) => rule.file === 'machine-learning-config.conf').map((rule) => rule.actions).join(',');
+  for (const setting of [
+    "tx.machine-learning-plugin_enabled=1'",
+    "tx.machine-learning-plugin_mode=2'",
+    "tx.machine-learning-plugin_ml_server_url=http://127.0.0.1:5000/'",
+    "tx.machine-learning-plugin_timeout_ms=300'",
+    "tx.machine-learning-plugin_fail_policy=crs'",
+    "tx.machine-learning-plugin_log_pass=1'",
+  ]) {
+    expect(config).toContain(`setvar:'${setting}`);
+  }
+});
