@@ -40,6 +40,8 @@ export { requestToJson } from './contract/ml-request';
 export { parseRequestBody } from './contract/parse-request';
 export type { FeatureExtractor } from './features/feature-extractor';
 export { ExtractorRegistry } from './features/extractor-registry';
+export { builtInExtractors, extractWafV1, parseRequestLine, WAF_V1_FEATURE_NAMES, wafV1 } from './features';
+export { calibrateScores, scoreRequests, type Calibration } from './calibrate/calibrate';
 
 // The server and its wiring.
 export { createApp, DEFAULT_MAX_BODY_BYTES, type AppOptions } from './server/create-app';
