@@ -60,14 +60,17 @@ export class OnnxAdapter implements ModelAdapter<OnnxInput> {
       throw new ModelLoadError(`onnxruntime could not load ${this.file}: ${describeError(cause)}`, { cause });
     }
     const inputs = this.session.inputMetadata;
-    const chosen = options.input === undefined ? inputs : inputs.filter((i) => i.name === options.input);
-    if (chosen.length !== 1 || inputs.length !== 1) {
+    const names = inputs.map((i) => `"${i.name}"`).join(', ');
+    if (inputs.length !== 1) {
       throw new OnnxInputShapeError(
-        `${this.file} declares inputs ${inputs.map((i) => `"${i.name}"`).join(', ')}; the onnx adapter feeds exactly one. ` +
+        `${this.file} declares ${inputs.length} inputs (${names}); the onnx adapter feeds exactly one. ` +
           'Export the model with a single input (all features in one [N, F] tensor).',
       );
     }
-    this.input = planInput(chosen[0], this.file);
+    if (options.input !== undefined && options.input !== inputs[0].name) {
+      throw new OnnxInputShapeError(`${this.file} has no input "${options.input}" (options.input); its input is ${names}.`);
+    }
+    this.input = planInput(inputs[0], this.file);
     this.output = resolveOutput(context.manifest.output, this.session.outputMetadata, this.file);
     if (this.input.kind === 'features' && this.input.width !== undefined && this.toInput === OnnxAdapter.prototype.toInput) {
       const extractor = context.extractor;

@@ -61,6 +61,7 @@ describe('OnnxAdapter on the numpy-computed fixtures', () => {
     ['classifier.onnx', 'label', 4, 0],
     ['zipmap.onnx', 'label', 4, 0],
     ['text.onnx', 'score', 0, 1e-5],
+    ['fixed-batch.onnx', 'score', 3, 1e-5],
   ];
   it.each(runs)('%s output %s matches numpy', async (file, output, width, tolerance) => {
     const adapter = await loaded(file, { output }, width);
@@ -76,6 +77,13 @@ describe('OnnxAdapter on the numpy-computed fixtures', () => {
     const batch = await adapter.score(rows);
     const singles = await Promise.all(rows.map(async (row) => (await adapter.score([row]))[0]));
     expect(Array.from(batch)).toEqual(singles);
+    await adapter.dispose();
+  });
+
+  it('runs a fixed batch of 4 in chunks, padding the last one, for any batch length', async () => {
+    const adapter = await loaded('fixed-batch.onnx', {}, 3);
+    const fixture = caseOf('fixed-batch.onnx');
+    for (const n of [1, 4, 5]) expectClose(await adapter.score(fixture.inputs.slice(0, n)), fixture.outputs.score.slice(0, n), 1e-5);
     await adapter.dispose();
   });
 
@@ -154,6 +162,13 @@ describe('OnnxAdapter errors', () => {
 
   it('explains how to export without ZipMap when the output is a sequence of maps', async () => {
     await rejects(loaded('zipmap.onnx', { output: 'output_probability' }), 'ONNX_NON_TENSOR_OUTPUT', /\{"zipmap": False\}/);
+  });
+
+  it('refuses models with several inputs, and an options.input the model does not have', async () => {
+    await rejects(loaded('two-inputs.onnx', {}, 1), 'ONNX_INPUT_SHAPE', /declares 2 inputs \("A", "B"\); the onnx adapter feeds exactly one/);
+    await rejects(loaded('mlp.onnx', { options: { input: 'features' } }, 6), 'ONNX_INPUT_SHAPE', /has no input "features" \(options.input\); its input is "X"/);
+    const adapter = await loaded('mlp.onnx', { options: { input: 'X' } }, 6);
+    await adapter.dispose();
   });
 
   it('refuses input element types it cannot feed', async () => {
