@@ -15,6 +15,12 @@ export class FlatForest {
   readonly right: Int32Array;
   readonly feature: Int32Array;
   readonly threshold: Float64Array;
+  /**
+   * The split feature, or -1 at leaves: the walk reads one array to learn both "is this a leaf" and
+   * "which column", about a quarter faster than testing `left` separately (measured with
+   * bench/sklearn.bench.ts).
+   */
+  private readonly splitFeature: Int32Array;
 
   constructor(readonly trees: readonly TreeStructure[]) {
     this.nTrees = trees.length;
@@ -29,6 +35,7 @@ export class FlatForest {
     this.right = new Int32Array(total);
     this.feature = new Int32Array(total);
     this.threshold = new Float64Array(total);
+    this.splitFeature = new Int32Array(total);
     trees.forEach((tree, t) => {
       const base = this.offsets[t];
       for (let i = 0; i < tree.nodeCount; i++) {
@@ -36,6 +43,7 @@ export class FlatForest {
         this.left[base + i] = leaf ? TREE_LEAF : base + tree.left[i];
         this.right[base + i] = leaf ? TREE_LEAF : base + tree.right[i];
         this.feature[base + i] = tree.feature[i];
+        this.splitFeature[base + i] = leaf ? -1 : tree.feature[i];
         this.threshold[base + i] = tree.threshold[i];
       }
     });
@@ -53,19 +61,27 @@ export class FlatForest {
 
   /** The absolute leaf index tree `t` reaches for the float32 row at `offset` of `x`. */
   leaf(t: number, x: Float32Array, offset: number): number {
-    const { left, right, feature, threshold } = this;
+    const { left, right, splitFeature, threshold } = this;
     let node = this.offsets[t];
-    while (left[node] !== TREE_LEAF) node = x[offset + feature[node]] <= threshold[node] ? left[node] : right[node];
+    let f = splitFeature[node];
+    while (f >= 0) {
+      node = x[offset + f] <= threshold[node] ? left[node] : right[node];
+      f = splitFeature[node];
+    }
     return node;
   }
 
   /** `((0 + v[leaf_0]) + v[leaf_1]) + ...`: the leaf values summed in tree order, as sklearn's `+=` loops do. */
   sum(nodeValues: Float64Array, x: Float32Array, offset: number): number {
-    const { left, right, feature, threshold, offsets, nTrees } = this;
+    const { left, right, splitFeature, threshold, offsets, nTrees } = this;
     let total = 0;
     for (let t = 0; t < nTrees; t++) {
       let node = offsets[t];
-      while (left[node] !== TREE_LEAF) node = x[offset + feature[node]] <= threshold[node] ? left[node] : right[node];
+      let f = splitFeature[node];
+      while (f >= 0) {
+        node = x[offset + f] <= threshold[node] ? left[node] : right[node];
+        f = splitFeature[node];
+      }
       total += nodeValues[node];
     }
     return total;
