@@ -215,7 +215,7 @@ local function post(url, body, timeout)
   local answer, failure = read_answer(read)
   conn:close()
   if answer == nil then
-    if failure == "timeout" then return nil, "timeout", "no complete answer from " .. where .. " within " .. timeout * 1000 .. " ms" end
+    if failure == "timeout" then return nil, "timeout", "no complete answer from " .. where .. " within " .. string.format("%d", math.floor(timeout * 1000 + 0.5)) .. " ms" end
     return nil, "bad-response", "answer from " .. where .. ": " .. tostring(failure)
   end
   return answer.status, answer.body
@@ -276,7 +276,7 @@ function main()
 
   set("ml_status", ml_status)
   set("ml_score", score or "none")
-  set("ml_latency_ms", string.format("%d", (socket.gettime() - started) * 1000 + 0.5))
+  set("ml_latency_ms", string.format("%d", math.floor((socket.gettime() - started) * 1000 + 0.5)))
   set("action", action)
   set("detail", (detail:gsub("[\r\n]", " ")))
   set("inbound_ml_status", action == "pass" and 1 or 0)

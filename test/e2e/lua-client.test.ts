@@ -38,10 +38,10 @@ interface DriveResult {
 const BASE_VARS = { REQUEST_METHOD: 'GET', REQUEST_FILENAME: '/index.html', TIME_HOUR: '7', TIME_DAY: '29', REQBODY_PROCESSOR: '' };
 const hex = (value: string | Buffer) => Buffer.from(value).toString('hex');
 
-const describeLua = env.luaSkip === undefined ? describe : describe.skip;
-if (env.luaSkip !== undefined) test.skip(`Lua client tests skipped: ${env.luaSkip}`, () => undefined);
+const describeServers = env.serverSkip === undefined ? describe : describe.skip;
+if (env.serverSkip !== undefined) test.skip(`Lua client tests skipped: ${env.serverSkip}`, () => undefined);
 
-describeLua('machine-learning-client.lua with a mock m (lua5.1 + LuaSocket)', () => {
+describeServers('machine-learning-client.lua with a mock m', () => {
   let dir = '';
   const servers: CliServer[] = [];
   let block: Endpoint;
@@ -107,196 +107,203 @@ describeLua('machine-learning-client.lua with a mock m (lua5.1 + LuaSocket)', ()
     rmSync(dir, { recursive: true, force: true });
   });
 
-  let specCount = 0;
-  function drive(url: string, spec: Spec = {}): Promise<DriveResult> {
-    const lines: string[] = [];
-    const vars = { ...BASE_VARS, ...spec.vars };
-    for (const [name, value] of Object.entries(vars)) lines.push(`var ${hex(name)} ${hex(value)}`);
-    const tx = { 'machine-learning-plugin_ml_server_url': url, ...spec.tx };
-    for (const [name, value] of Object.entries(tx)) lines.push(`var ${hex(`tx.${name}`)} ${hex(value)}`);
-    for (const kind of ['ARGS', 'FILES', 'FILES_SIZES'] as const) {
-      for (const [name, value] of spec[kind] ?? []) lines.push(`${kind} ${hex(name)} ${hex(value)}`);
+  describe.each(env.luaVersions.map((v) => [v.bin, v] as const))('under %s + LuaSocket', (_bin, lua) => {
+    if (lua.skip !== undefined) {
+      test.skip(`skipped: ${lua.skip}`, () => undefined);
+      return;
     }
-    const file = path.join(dir, `spec-${specCount++}.txt`);
-    writeFileSync(file, `${lines.join('\n')}\n`);
-    return new Promise((resolve, reject) => {
-      execFile(env.luaBin, [DRIVER, CLIENT, file], { timeout: 10_000 }, (error, stdout, stderr) => {
-        if (error) return reject(new Error(`lua failed: ${String(error)}\n${stderr}`));
-        const result: DriveResult = { tx: new Map(), logs: 0, elapsedMs: NaN };
-        for (const line of stdout.trim().split('\n')) {
-          const [name, value = ''] = line.split(' ');
-          if (name === 'logs') result.logs = Number(value);
-          else if (name === 'elapsed_ms') result.elapsedMs = Number(value);
-          else result.tx.set(name.replace(/^machine-learning-plugin_/, ''), Buffer.from(value, 'hex').toString('utf8'));
-        }
-        resolve(result);
+    let specCount = 0;
+    function drive(url: string, spec: Spec = {}): Promise<DriveResult> {
+      const lines: string[] = [];
+      const vars = { ...BASE_VARS, ...spec.vars };
+      for (const [name, value] of Object.entries(vars)) lines.push(`var ${hex(name)} ${hex(value)}`);
+      const tx = { 'machine-learning-plugin_ml_server_url': url, ...spec.tx };
+      for (const [name, value] of Object.entries(tx)) lines.push(`var ${hex(`tx.${name}`)} ${hex(value)}`);
+      for (const kind of ['ARGS', 'FILES', 'FILES_SIZES'] as const) {
+        for (const [name, value] of spec[kind] ?? []) lines.push(`${kind} ${hex(name)} ${hex(value)}`);
+      }
+      const file = path.join(dir, `spec-${specCount++}.txt`);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      return new Promise((resolve, reject) => {
+        execFile(lua.bin, [DRIVER, CLIENT, file], { timeout: 10_000 }, (error, stdout, stderr) => {
+          if (error) return reject(new Error(`lua failed: ${String(error)}\n${stderr}`));
+          const result: DriveResult = { tx: new Map(), logs: 0, elapsedMs: NaN };
+          for (const line of stdout.trim().split('\n')) {
+            const [name, value = ''] = line.split(' ');
+            if (name === 'logs') result.logs = Number(value);
+            else if (name === 'elapsed_ms') result.elapsedMs = Number(value);
+            else result.tx.set(name.replace(/^machine-learning-plugin_/, ''), Buffer.from(value, 'hex').toString('utf8'));
+          }
+          resolve(result);
+        });
+      });
+    }
+
+    test('nasty values reach the server intact, url-encoded with strict JSON objects', async () => {
+      const before = record.bodies.length;
+      const nasty = 'a&b=c+d%20e%"q"\\ \n\r\tnew line, é€😀, %{tx.secret}, \u0000 end';
+      const result = await drive(record.url, {
+        vars: { REQUEST_METHOD: 'POST', REQUEST_FILENAME: '/dir/ü & =.php', REQBODY_PROCESSOR: 'MULTIPART', REQUEST_BODY: 'ignored for forms' },
+        ARGS: [
+          ['ARGS:q', nasty],
+          ['ARGS:q', 'second'],
+          ['ARGS:na"me&=\\', 'v'],
+          ['ARGS:bin', Buffer.from([0x61, 0xff, 0xfe, 0x62])],
+        ],
+        FILES: [['FILES:up', 'cat & "dog".txt']],
+        FILES_SIZES: [['FILES_SIZES:up', '1024']],
+      });
+      expect(result.tx.get('ml_status')).toBe('pass');
+      expect(record.bodies.length - before).toBe(1);
+      const body = record.bodies[record.bodies.length - 1];
+      expect(body.includes(0x7b)).toBe(false); // no raw "{": the server reads it as url-encoded
+      expect(parseRequestBody(body)).toEqual({
+        method: 'POST',
+        path: '/dir/ü & =.php',
+        args: [
+          ['ARGS:q', nasty],
+          ['ARGS:q', 'second'],
+          ['ARGS:na"me&=\\', 'v'],
+          ['ARGS:bin', 'a\udcff\udcfeb'], // invalid UTF-8 survives as surrogateescape
+        ],
+        files: [['FILES:up', 'cat & "dog".txt']],
+        sizes: [['FILES_SIZES:up', 1024]],
+        hour: 7,
+        day: 29,
       });
     });
-  }
 
-  test('nasty values reach the server intact, url-encoded with strict JSON objects', async () => {
-    const nasty = 'a&b=c+d%20e%"q"\\ \n\r\tnew line, é€😀, %{tx.secret}, \u0000 end';
-    const result = await drive(record.url, {
-      vars: { REQUEST_METHOD: 'POST', REQUEST_FILENAME: '/dir/ü & =.php', REQBODY_PROCESSOR: 'MULTIPART', REQUEST_BODY: 'ignored for forms' },
-      ARGS: [
-        ['ARGS:q', nasty],
-        ['ARGS:q', 'second'],
-        ['ARGS:na"me&=\\', 'v'],
-        ['ARGS:bin', Buffer.from([0x61, 0xff, 0xfe, 0x62])],
-      ],
-      FILES: [['FILES:up', 'cat & "dog".txt']],
-      FILES_SIZES: [['FILES_SIZES:up', '1024']],
+    test('a body no processor parsed is sent raw; a form body is not', async () => {
+      const before = record.bodies.length;
+      await drive(record.url, { vars: { REQUEST_METHOD: 'POST', REQUEST_BODY: 'raw {json} & "x"=1%\n' } });
+      await drive(record.url, { vars: { REQUEST_METHOD: 'POST', REQBODY_PROCESSOR: 'URLENCODED', REQUEST_BODY: 'a=1' }, ARGS: [['ARGS:a', '1']] });
+      const [raw, form] = record.bodies.slice(before).map((b) => parseRequestBody(b));
+      expect(raw.body).toBe('raw {json} & "x"=1%\n');
+      expect(form.body).toBeUndefined();
+      expect(form.args).toEqual([['ARGS:a', '1']]);
     });
-    expect(result.tx.get('ml_status')).toBe('pass');
-    expect(record.bodies).toHaveLength(1);
-    const body = record.bodies[0];
-    expect(body.includes(0x7b)).toBe(false); // no raw "{": the server reads it as url-encoded
-    expect(parseRequestBody(body)).toEqual({
-      method: 'POST',
-      path: '/dir/ü & =.php',
-      args: [
-        ['ARGS:q', nasty],
-        ['ARGS:q', 'second'],
-        ['ARGS:na"me&=\\', 'v'],
-        ['ARGS:bin', 'a\udcff\udcfeb'], // invalid UTF-8 survives as surrogateescape
-      ],
-      files: [['FILES:up', 'cat & "dog".txt']],
-      sizes: [['FILES_SIZES:up', 1024]],
-      hour: 7,
-      day: 29,
+
+    test('401 from the real server: block, and the negative score survives the setvar sign rule', async () => {
+      const calls = block.calls;
+      const result = await drive(block.url, { ARGS: [['ARGS:q', 'x']] });
+      expect(block.calls - calls).toBe(1);
+      expect(Object.fromEntries(result.tx)).toMatchObject({
+        ml_status: 'anomaly',
+        ml_score: '-2',
+        action: 'block',
+        inbound_ml_status: '0',
+        detail: '',
+      });
+      expect(Number(result.tx.get('ml_latency_ms'))).toBeGreaterThanOrEqual(0);
     });
-  });
 
-  test('a body no processor parsed is sent raw; a form body is not', async () => {
-    const before = record.bodies.length;
-    await drive(record.url, { vars: { REQUEST_METHOD: 'POST', REQUEST_BODY: 'raw {json} & "x"=1%\n' } });
-    await drive(record.url, { vars: { REQUEST_METHOD: 'POST', REQBODY_PROCESSOR: 'URLENCODED', REQUEST_BODY: 'a=1' }, ARGS: [['ARGS:a', '1']] });
-    const [raw, form] = record.bodies.slice(before).map((b) => parseRequestBody(b));
-    expect(raw.body).toBe('raw {json} & "x"=1%\n');
-    expect(form.body).toBeUndefined();
-    expect(form.args).toEqual([['ARGS:a', '1']]);
-  });
-
-  test('401 from the real server: block, and the negative score survives the setvar sign rule', async () => {
-    const calls = block.calls;
-    const result = await drive(block.url, { ARGS: [['ARGS:q', 'x']] });
-    expect(block.calls - calls).toBe(1);
-    expect(Object.fromEntries(result.tx)).toMatchObject({
-      ml_status: 'anomaly',
-      ml_score: '-2',
-      action: 'block',
-      inbound_ml_status: '0',
-      detail: '',
+    test('a fractional negative score is stored as the server printed it', async () => {
+      const result = await drive(fraction.url);
+      expect(result.tx.get('ml_score')).toBe('-0.35');
+      expect(result.tx.get('action')).toBe('block');
     });
-    expect(Number(result.tx.get('ml_latency_ms'))).toBeGreaterThanOrEqual(0);
-  });
 
-  test('a fractional negative score is stored as the server printed it', async () => {
-    const result = await drive(fraction.url);
-    expect(result.tx.get('ml_score')).toBe('-0.35');
-    expect(result.tx.get('action')).toBe('block');
-  });
-
-  test('200 from the real server: pass; in mode 1 it is noted as a false positive', async () => {
-    const result = await drive(pass.url, { tx: { 'machine-learning-plugin_mode': '1' } });
-    expect(Object.fromEntries(result.tx)).toMatchObject({
-      ml_status: 'pass',
-      ml_score: '3',
-      action: 'pass',
-      inbound_ml_status: '1',
-      detail: 'false positive: CRS would block, the model lets it pass',
+    test('200 from the real server: pass; in mode 1 it is noted as a false positive', async () => {
+      const result = await drive(pass.url, { tx: { 'machine-learning-plugin_mode': '1' } });
+      expect(Object.fromEntries(result.tx)).toMatchObject({
+        ml_status: 'pass',
+        ml_score: '3',
+        action: 'pass',
+        inbound_ml_status: '1',
+        detail: 'false positive: CRS would block, the model lets it pass',
+      });
     });
-  });
 
-  test.each([
-    ['open', '0', 'pass'],
-    ['closed', '0', 'block'],
-    ['crs', '0', 'pass'],
-    ['crs', '7', 'block'],
-    ['banana', '7', 'block'], // an unknown policy behaves as crs
-  ])('server down, fail_policy=%s, crs_score=%s: %s', async (policy, crsScore, action) => {
-    const result = await drive(downUrl, {
-      tx: { 'machine-learning-plugin_fail_policy': policy, 'machine-learning-plugin_crs_score': crsScore, 'machine-learning-plugin_inbound_anomaly_score_threshold': '5' },
+    test.each([
+      ['open', '0', 'pass'],
+      ['closed', '0', 'block'],
+      ['crs', '0', 'pass'],
+      ['crs', '7', 'block'],
+      ['banana', '7', 'block'], // an unknown policy behaves as crs
+    ])('server down, fail_policy=%s, crs_score=%s: %s', async (policy, crsScore, action) => {
+      const result = await drive(downUrl, {
+        tx: { 'machine-learning-plugin_fail_policy': policy, 'machine-learning-plugin_crs_score': crsScore, 'machine-learning-plugin_inbound_anomaly_score_threshold': '5' },
+      });
+      expect(result.tx.get('ml_status')).toBe('unreachable');
+      expect(result.tx.get('ml_score')).toBe('none');
+      expect(result.tx.get('action')).toBe(action);
+      expect(result.tx.get('detail')).toMatch(/connection refused; fail_policy=\w+ -> (pass|block)$/);
+      expect(result.logs).toBe(1);
     });
-    expect(result.tx.get('ml_status')).toBe('unreachable');
-    expect(result.tx.get('ml_score')).toBe('none');
-    expect(result.tx.get('action')).toBe(action);
-    expect(result.tx.get('detail')).toMatch(/connection refused; fail_policy=\w+ -> (pass|block)$/);
-    expect(result.logs).toBe(1);
-  });
 
-  test('hung server: timeout after timeout_ms, fail policy applied', async () => {
-    const result = await drive(hang.url, { tx: { 'machine-learning-plugin_timeout_ms': '200', 'machine-learning-plugin_fail_policy': 'closed' } });
-    expect(result.tx.get('ml_status')).toBe('timeout');
-    expect(result.tx.get('action')).toBe('block');
-    expect(result.elapsedMs).toBeGreaterThanOrEqual(195);
-    expect(result.elapsedMs).toBeLessThan(350);
-  });
-
-  test('a server that drips its answer is cut at the total deadline', async () => {
-    const result = await drive(dripUrl, { tx: { 'machine-learning-plugin_timeout_ms': '200', 'machine-learning-plugin_fail_policy': 'open' } });
-    expect(result.tx.get('ml_status')).toBe('timeout');
-    expect(result.tx.get('action')).toBe('pass');
-    expect(result.elapsedMs).toBeLessThan(350);
-  });
-
-  test('default timeout (no timeout_ms set) is 300 ms', async () => {
-    const result = await drive(hang.url, { tx: { 'machine-learning-plugin_fail_policy': 'open' } });
-    expect(result.tx.get('ml_status')).toBe('timeout');
-    expect(result.elapsedMs).toBeGreaterThanOrEqual(295);
-    expect(result.elapsedMs).toBeLessThan(450);
-  });
-
-  test('500: http-500, fail policy applied, macros in the answer are not expanded', async () => {
-    const result = await drive(failing.url, { tx: { 'machine-learning-plugin_fail_policy': 'open', secret: 'LEAKED' } });
-    expect(result.tx.get('ml_status')).toBe('http-500');
-    expect(result.tx.get('action')).toBe('pass');
-    expect(result.tx.get('detail')).toContain('the server answered HTTP 500: boom');
-    expect(result.tx.get('detail')).not.toContain('LEAKED');
-  });
-
-  test('200 without score=<n>: pass as the server said, score none, reason given', async () => {
-    const result = await drive(garbage.url);
-    expect(result.tx.get('ml_status')).toBe('pass');
-    expect(result.tx.get('ml_score')).toBe('none');
-    expect(result.tx.get('detail')).toBe("the server's answer holds no score=<number>");
-  });
-
-  test('a URL that is not http://host[:port]/path is a config-error, fail policy applied', async () => {
-    const result = await drive('ftp://127.0.0.1/', { tx: { 'machine-learning-plugin_fail_policy': 'closed' } });
-    expect(result.tx.get('ml_status')).toBe('config-error');
-    expect(result.tx.get('action')).toBe('block');
-  });
-
-  test('an answer with Content-Length is read without waiting for the server to close', async () => {
-    const url = await rawServer('HTTP/1.1 401 Unauthorized\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\nscore=-1e-3');
-    const result = await drive(url, { tx: { 'machine-learning-plugin_timeout_ms': '250' } });
-    expect(result.tx.get('ml_status')).toBe('anomaly');
-    expect(result.tx.get('ml_score')).toBe('-1e-3');
-    expect(result.elapsedMs).toBeLessThan(150);
-  });
-
-  test('a chunked answer is decoded', async () => {
-    const url = await rawServer('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nscore=\r\n5\r\n-0.25\r\n0\r\n\r\n');
-    const result = await drive(url, { tx: { 'machine-learning-plugin_timeout_ms': '250' } });
-    expect(result.tx.get('ml_status')).toBe('pass');
-    expect(result.tx.get('ml_score')).toBe('-0.25');
-    expect(result.elapsedMs).toBeLessThan(150);
-  });
-
-  const hasIpv6Loopback = Object.values(os.networkInterfaces()).some((list) => list?.some((i) => i.address === '::1'));
-  (hasIpv6Loopback ? test : test.skip)(`an IPv6 server URL http://[::1]:port/ works${hasIpv6Loopback ? '' : ' (skipped: no ::1 on this machine)'}`, async () => {
-    const server = http.createServer((req, res) => {
-      req.resume();
-      req.on('end', () => res.writeHead(401).end('score=-7.5'));
+    test('hung server: timeout after timeout_ms, fail policy applied', async () => {
+      const result = await drive(hang.url, { tx: { 'machine-learning-plugin_timeout_ms': '200', 'machine-learning-plugin_fail_policy': 'closed' } });
+      expect(result.tx.get('ml_status')).toBe('timeout');
+      expect(result.tx.get('action')).toBe('block');
+      expect(result.elapsedMs).toBeGreaterThanOrEqual(195);
+      expect(result.elapsedMs).toBeLessThan(350);
     });
-    await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
-    try {
-      const result = await drive(`http://[::1]:${(server.address() as AddressInfo).port}/`);
+
+    test('a server that drips its answer is cut at the total deadline', async () => {
+      const result = await drive(dripUrl, { tx: { 'machine-learning-plugin_timeout_ms': '200', 'machine-learning-plugin_fail_policy': 'open' } });
+      expect(result.tx.get('ml_status')).toBe('timeout');
+      expect(result.tx.get('action')).toBe('pass');
+      expect(result.elapsedMs).toBeLessThan(350);
+    });
+
+    test('default timeout (no timeout_ms set) is 300 ms', async () => {
+      const result = await drive(hang.url, { tx: { 'machine-learning-plugin_fail_policy': 'open' } });
+      expect(result.tx.get('ml_status')).toBe('timeout');
+      expect(result.elapsedMs).toBeGreaterThanOrEqual(295);
+      expect(result.elapsedMs).toBeLessThan(450);
+    });
+
+    test('500: http-500, fail policy applied, macros in the answer are not expanded', async () => {
+      const result = await drive(failing.url, { tx: { 'machine-learning-plugin_fail_policy': 'open', secret: 'LEAKED' } });
+      expect(result.tx.get('ml_status')).toBe('http-500');
+      expect(result.tx.get('action')).toBe('pass');
+      expect(result.tx.get('detail')).toContain('the server answered HTTP 500: boom');
+      expect(result.tx.get('detail')).not.toContain('LEAKED');
+    });
+
+    test('200 without score=<n>: pass as the server said, score none, reason given', async () => {
+      const result = await drive(garbage.url);
+      expect(result.tx.get('ml_status')).toBe('pass');
+      expect(result.tx.get('ml_score')).toBe('none');
+      expect(result.tx.get('detail')).toBe("the server's answer holds no score=<number>");
+    });
+
+    test('a URL that is not http://host[:port]/path is a config-error, fail policy applied', async () => {
+      const result = await drive('ftp://127.0.0.1/', { tx: { 'machine-learning-plugin_fail_policy': 'closed' } });
+      expect(result.tx.get('ml_status')).toBe('config-error');
+      expect(result.tx.get('action')).toBe('block');
+    });
+
+    test('an answer with Content-Length is read without waiting for the server to close', async () => {
+      const url = await rawServer('HTTP/1.1 401 Unauthorized\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\nscore=-1e-3');
+      const result = await drive(url, { tx: { 'machine-learning-plugin_timeout_ms': '250' } });
       expect(result.tx.get('ml_status')).toBe('anomaly');
-      expect(result.tx.get('ml_score')).toBe('-7.5');
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+      expect(result.tx.get('ml_score')).toBe('-1e-3');
+      expect(result.elapsedMs).toBeLessThan(150);
+    });
+
+    test('a chunked answer is decoded', async () => {
+      const url = await rawServer('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nscore=\r\n5\r\n-0.25\r\n0\r\n\r\n');
+      const result = await drive(url, { tx: { 'machine-learning-plugin_timeout_ms': '250' } });
+      expect(result.tx.get('ml_status')).toBe('pass');
+      expect(result.tx.get('ml_score')).toBe('-0.25');
+      expect(result.elapsedMs).toBeLessThan(150);
+    });
+
+    const hasIpv6Loopback = Object.values(os.networkInterfaces()).some((list) => list?.some((i) => i.address === '::1'));
+    (hasIpv6Loopback ? test : test.skip)(`an IPv6 server URL http://[::1]:port/ works${hasIpv6Loopback ? '' : ' (skipped: no ::1 on this machine)'}`, async () => {
+      const server = http.createServer((req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(401).end('score=-7.5'));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
+      try {
+        const result = await drive(`http://[::1]:${(server.address() as AddressInfo).port}/`);
+        expect(result.tx.get('ml_status')).toBe('anomaly');
+        expect(result.tx.get('ml_score')).toBe('-7.5');
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
   });
 });

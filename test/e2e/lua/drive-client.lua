@@ -79,4 +79,4 @@ for name in pairs(tx) do names[#names + 1] = name end
 table.sort(names)
 for _, name in ipairs(names) do print(name .. " " .. hex(tx[name])) end
 print("logs " .. logs)
-print(string.format("elapsed_ms %d", elapsed))
+print(string.format("elapsed_ms %d", math.floor(elapsed)))

@@ -29,6 +29,8 @@ export interface E2eEnvironment {
   readonly apacheSkip?: string;
   /** Why the Lua client test cannot run here, or undefined when it can. */
   readonly luaSkip?: string;
+  /** Lua interpreters for the client test: lua5.1 (ModSecurity 2) and lua5.3 (libmodsecurity 3). */
+  readonly luaVersions: ReadonlyArray<{ bin: string; skip?: string }>;
   /** Why the CLI server cannot be started (dist/ not built), or undefined. */
   readonly serverSkip?: string;
   /** Each flavour with the reason it is skipped, if it is. */
@@ -86,6 +88,10 @@ export function detectEnvironment(): E2eEnvironment {
     luaBin,
     apacheSkip,
     luaSkip: luaSkip ?? serverSkip,
+    luaVersions: [luaBin, process.env.CRS_ML_LUA53_BIN ?? 'lua5.3'].map((bin, i) => ({
+      bin,
+      skip: i === 0 ? luaSkip : luaSocketMissing(bin)?.replace('lua5.1', 'lua5.3'),
+    })),
     serverSkip,
     flavours: [
       { flavour: crs3, skip: flavourSkip(crs3, 'apt-get install modsecurity-crs, or set CRS_ML_CRS3_RULES / CRS_ML_CRS3_SETUP') },
