@@ -1,13 +1,19 @@
 import type { BuildContext } from '../base';
+import { PyObject } from '../../pickle/python-value';
 import { UnsupportedEstimatorError } from '../errors';
-import type { DenseMatrix } from '../matrix';
-import type { StateReader } from '../state-reader';
+import type { SparseMatrix } from '../matrix';
+import { type NumericInput, toDense } from '../linear/numeric-input';
+import { StateReader } from '../state-reader';
+import { csrFromDense } from '../text/sparse-rows';
+import { argKmin } from './arg-kmin';
 
 /** The pickled `NeighborsBase` fields a brute-force search needs. */
 export interface NeighborsState {
-  /** (n_samples_fit, n_features) */
-  _fit_X: Float64Array;
+  /** (n_samples_fit, n_features): dense, or CSR when fitted on sparse input (e.g. TF-IDF rows) */
+  _fit_X: Float64Array | SparseMatrix;
   n_features_in_: number;
+  /** "brute", "kd_tree" or "ball_tree": decides how euclidean distances are computed */
+  _fit_method: string;
   /** Minkowski power: 1 manhattan, 2 euclidean, Infinity chebyshev, any p >= 1 */
   p: number;
 }
@@ -33,9 +39,27 @@ export function readNeighborsState(reader: StateReader, context: BuildContext | 
   if (p === undefined || (params instanceof Map && params.get('w') !== undefined && params.get('w') !== null)) {
     throw new UnsupportedEstimatorError(reader.pythonClass, context?.sklearnVersion, `metric ${JSON.stringify(String(metric))} is not supported; use a Minkowski metric (euclidean, manhattan, chebyshev, minkowski with p)`);
   }
+  const fitMethod = reader.has('_fit_method') ? reader.string('_fit_method') : 'brute';
+  const raw = reader.value('_fit_X');
+  if (raw instanceof PyObject) {
+    const m = StateReader.of(raw, `${reader.pythonClass}._fit_X`);
+    if (!m.pythonClass.includes('csr') || p !== 2) {
+      throw new UnsupportedEstimatorError(reader.pythonClass, context?.sklearnVersion, `sparse training data (${m.pythonClass}) is supported with the euclidean metric only`);
+    }
+    const shape = m.list('_shape').map(Number);
+    const fit: SparseMatrix = {
+      kind: 'csr',
+      rows: shape[0],
+      cols: shape[1],
+      indptr: Int32Array.from(m.float64('indptr')),
+      indices: Int32Array.from(m.float64('indices')),
+      data: m.float64('data'),
+    };
+    return { _fit_X: fit, n_features_in_: shape[1], p, _fit_method: fitMethod };
+  }
   const fit = reader.array('_fit_X');
-  if (fit.shape.length !== 2) throw reader.error('_fit_X', 'expected a dense 2-D array (sparse training data is not supported)');
-  return { _fit_X: fit.toFloat64(), n_features_in_: fit.shape[1], p };
+  if (fit.shape.length !== 2) throw reader.error('_fit_X', 'expected a 2-D array');
+  return { _fit_X: fit.toFloat64(), n_features_in_: fit.shape[1], p, _fit_method: fitMethod };
 }
 
 /** k nearest training rows of each query row: indices and distances, nearest first. */
@@ -46,27 +70,109 @@ export interface Neighbours {
 }
 
 /**
- * Brute-force k-nearest neighbours with the reduced distance of sklearn's KD/Ball trees
- * (sum of |d|^p summed feature by feature, `max |d|` for p = ∞), converted back (`sqrt`, `^(1/p)`)
- * at the end. Equal distances keep the lower training index first (a stable sort); sklearn's tree
- * order for exact ties can differ, which only matters for duplicated training rows.
+ * k-nearest neighbours by brute force, computing distances the way the fitted sklearn model does:
+ * - KD/ball trees (dense fits, the "auto" default): the reduced distance (sum of |d|^p feature by
+ *   feature, `max |d|` for p = ∞), converted back (`sqrt`, `^(1/p)`) at the end;
+ * - euclidean with `algorithm="brute"` or a sparse fit: sklearn's decomposition
+ *   `max((-2 x·y + |x|²) + |y|², 0)`, then `sqrt` (ArgKmin / `euclidean_distances`); dot products of
+ *   sparse rows run over matching indices in order, as scipy and ArgKmin's sparse kernel do.
+ * Equal distances keep the lower training index first (a stable sort); sklearn's tree or heap order for
+ * exact ties can differ, which only matters for duplicated training rows.
  */
-export function kNeighbours(state: NeighborsState, X: DenseMatrix, k: number): Neighbours {
-  const d = state.n_features_in_;
-  const n = state._fit_X.length / d;
+export function kNeighbours(state: NeighborsState, X: NumericInput, k: number): Neighbours {
+  const fit = state._fit_X;
+  const decomposed = state.p === 2 && (!(fit instanceof Float64Array) || state._fit_method === 'brute');
+  const n = fit instanceof Float64Array ? fit.length / state.n_features_in_ : fit.rows;
+  const query: NumericInput = decomposed && !(fit instanceof Float64Array) ? (X.kind === 'csr' ? X : csrFromDense(X.rows, X.cols, X.data)) : decomposed ? X : toDense(X);
   const indices = new Int32Array(X.rows * k);
   const distances = new Float64Array(X.rows * k);
   const reduced = new Float64Array(n);
   const order = Array.from({ length: n }, (_, i) => i);
+  const fitNorms = decomposed ? new Float64Array(n).map((_, i) => squaredNorm(fit, i, state.n_features_in_)) : null;
+  // ArgKmin (brute force) picks "parallel_on_Y" unless the batch exceeds 4 * 256 * threads rows.
+  const parallelOnY = X.rows <= 1024;
   for (let r = 0; r < X.rows; r++) {
-    for (let i = 0; i < n; i++) reduced[i] = reducedDistance(X.data, r * d, state._fit_X, i * d, d, state.p);
+    if (fitNorms !== null) {
+      const q = asRows(query);
+      const xx = squaredNorm(q, r, state.n_features_in_);
+      // ArgKmin ranks by |x|² + (-2 x·y) + |y|² (in that order), unclipped; clipped at 0 before sqrt.
+      for (let i = 0; i < n; i++) reduced[i] = xx + -2 * rowDot(q, r, fit, i, state.n_features_in_) + fitNorms[i];
+    } else {
+      const dense = query as { data: Float64Array };
+      for (let i = 0; i < n; i++) reduced[i] = reducedDistance(dense.data, r * state.n_features_in_, fit as Float64Array, i * state.n_features_in_, state.n_features_in_, state.p);
+    }
+    if (state._fit_method === 'brute') {
+      const best = argKmin(reduced, k, parallelOnY);
+      for (let j = 0; j < k; j++) {
+        indices[r * k + j] = best.indices[j];
+        distances[r * k + j] = fromReduced(Math.max(best.values[j], 0), state.p);
+      }
+      continue;
+    }
     const sorted = order.slice().sort((a, b) => reduced[a] - reduced[b] || a - b);
     for (let j = 0; j < k; j++) {
       indices[r * k + j] = sorted[j];
-      distances[r * k + j] = fromReduced(reduced[sorted[j]], state.p);
+      distances[r * k + j] = fromReduced(Math.max(reduced[sorted[j]], 0), state.p);
     }
   }
   return { k, indices, distances };
+}
+
+type Rows = Float64Array | SparseMatrix;
+
+const lookups = new WeakMap<SparseMatrix, Map<number, number>[]>();
+
+/** column -> value of one CSR row, built once per matrix. */
+function rowLookup(M: SparseMatrix, row: number): Map<number, number> {
+  let rows = lookups.get(M);
+  if (rows === undefined) {
+    rows = [];
+    lookups.set(M, rows);
+  }
+  let map = rows[row];
+  if (map === undefined) {
+    map = new Map();
+    for (let t = M.indptr[row]; t < M.indptr[row + 1]; t++) map.set(M.indices[t], M.data[t]);
+    rows[row] = map;
+  }
+  return map;
+}
+
+function asRows(X: NumericInput): Rows {
+  return X.kind === 'csr' ? X : X.data;
+}
+
+/** Sum of squares of one row, over stored entries in order (sklearn's `_sqeuclidean_row_norms64`). */
+function squaredNorm(A: Rows, a: number, d: number): number {
+  let sum = 0;
+  if (A instanceof Float64Array) for (let c = 0; c < d; c++) sum += A[a * d + c] * A[a * d + c];
+  else for (let t = A.indptr[a]; t < A.indptr[a + 1]; t++) sum += A.data[t] * A.data[t];
+  return sum;
+}
+
+/** Dot product of row a of A and row b of B (dense rows of width d, or CSR rows merged by index). */
+function rowDot(A: Rows, a: number, B: Rows, b: number, d: number): number {
+  let sum = 0;
+  if (A instanceof Float64Array && B instanceof Float64Array) {
+    for (let c = 0; c < d; c++) sum += A[a * d + c] * B[b * d + c];
+    return sum;
+  }
+  if (A instanceof Float64Array || B instanceof Float64Array) {
+    const dense = (A instanceof Float64Array ? A : B) as Float64Array;
+    const sparse = (A instanceof Float64Array ? B : A) as SparseMatrix;
+    const dr = A instanceof Float64Array ? a : b;
+    const sr = A instanceof Float64Array ? b : a;
+    for (let t = sparse.indptr[sr]; t < sparse.indptr[sr + 1]; t++) sum += sparse.data[t] * dense[dr * d + sparse.indices[t]];
+    return sum;
+  }
+  // ArgKmin's sparse middle term: for each stored entry of the query row, in stored order, the
+  // matching entry of the training row (CSR rows need not be sorted: TF-IDF output is not).
+  const lookup = rowLookup(B, b);
+  for (let i = A.indptr[a]; i < A.indptr[a + 1]; i++) {
+    const v = lookup.get(A.indices[i]);
+    if (v !== undefined) sum += A.data[i] * v;
+  }
+  return sum;
 }
 
 function reducedDistance(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number, p: number): number {

@@ -3,7 +3,7 @@ import type { PyValue } from '../../pickle/python-value';
 import { UnsupportedEstimatorError } from '../errors';
 import type { DenseMatrix, EstimatorInput } from '../matrix';
 import { denseMatrix } from '../matrix';
-import { numericInput, toDense } from '../linear/numeric-input';
+import { numericInput } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
 import { kNeighbours, type Neighbours, type NeighborsState, readNeighborsState } from './brute-neighbors';
 
@@ -71,7 +71,7 @@ export class KNeighborsClassifier implements Estimator {
   }
 
   private votes(X: EstimatorInput): DenseMatrix {
-    const input = toDense(numericInput(X, 'KNeighborsClassifier'));
+    const input = numericInput(X, 'KNeighborsClassifier');
     const nb = kNeighbours(this.state, input, this.state.n_neighbors);
     const w = neighbourWeights(nb, input.rows, this.state.weights);
     const k = this.state.classes_.length;

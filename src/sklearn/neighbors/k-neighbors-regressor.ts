@@ -2,7 +2,7 @@ import type { BuildContext, Estimator } from '../base';
 import type { PyValue } from '../../pickle/python-value';
 import type { DenseMatrix, EstimatorInput } from '../matrix';
 import { denseMatrix } from '../matrix';
-import { numericInput, toDense } from '../linear/numeric-input';
+import { numericInput } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
 import { kNeighbours, type NeighborsState, readNeighborsState } from './brute-neighbors';
 import { neighbourWeights, readWeights } from './k-neighbors-classifier';
@@ -36,7 +36,7 @@ export class KNeighborsRegressor implements Estimator {
   }
 
   predict(X: EstimatorInput): Float64Array | DenseMatrix {
-    const input = toDense(numericInput(X, 'KNeighborsRegressor'));
+    const input = numericInput(X, 'KNeighborsRegressor');
     const nb = kNeighbours(this.state, input, this.state.n_neighbors);
     const w = neighbourWeights(nb, input.rows, this.state.weights);
     const o = this.state.nOutputs;

@@ -2,7 +2,7 @@ import type { BuildContext, Estimator, Label } from '../base';
 import type { PyValue } from '../../pickle/python-value';
 import { EstimatorMethodError } from '../errors';
 import type { EstimatorInput } from '../matrix';
-import { numericInput, toDense } from '../linear/numeric-input';
+import { numericInput } from '../linear/numeric-input';
 import { pairwiseSum } from '../linear/activations';
 import { StateReader } from '../state-reader';
 import { kNeighbours, type NeighborsState, readNeighborsState } from './brute-neighbors';
@@ -51,7 +51,7 @@ export class LocalOutlierFactor implements Estimator {
     if (!this.state.novelty) {
       throw new EstimatorMethodError('LocalOutlierFactor scores new rows only when fitted with novelty=True (as in scikit-learn); refit with novelty=True.');
     }
-    const input = toDense(numericInput(X, 'LocalOutlierFactor'));
+    const input = numericInput(X, 'LocalOutlierFactor');
     const k = this.state.n_neighbors_;
     const nb = kNeighbours(this.state, input, k);
     const out = new Float64Array(input.rows);

@@ -1,5 +1,8 @@
+import { PyObject, type PyValue } from '../../pickle/python-value';
 import { UnsupportedEstimatorError } from '../errors';
-import type { DenseMatrix } from '../matrix';
+import type { DenseMatrix, SparseMatrix } from '../matrix';
+import { type NumericInput, toDense } from '../linear/numeric-input';
+import { csrFromDense } from '../text/sparse-rows';
 import { StateReader } from '../state-reader';
 
 /** libsvm's kernel parameters as sklearn stores them (`kernel`, `degree`, `_gamma`, `coef0`). */
@@ -12,8 +15,10 @@ export interface KernelParams {
 
 /** The pickled `BaseLibSVM` fields every libsvm estimator evaluates with. */
 export interface LibsvmState extends KernelParams {
-  /** (n_SV, n_features), grouped by class */
-  support_vectors_: Float64Array;
+  /** (n_SV, n_features), grouped by class: dense, or CSR when the model was fitted on sparse input */
+  support_vectors_: Float64Array | SparseMatrix;
+  /** number of support vectors */
+  nSV: number;
   n_features_in_: number;
   /** `_dual_coef_` (never the sign-flipped public `dual_coef_`): (n_classes - 1, n_SV) */
   _dual_coef_: Float64Array;
@@ -24,7 +29,8 @@ export interface LibsvmState extends KernelParams {
 }
 
 /**
- * Reads the libsvm state. Refused: sparse-fitted models (`_sparse`), precomputed and callable kernels.
+ * Reads the libsvm state; a model fitted on sparse input (`_sparse`, e.g. after a TfidfVectorizer)
+ * keeps CSR support vectors and `_dual_coef_`. Refused: precomputed and callable kernels.
  */
 export function readLibsvmState(reader: StateReader, sklearnVersion: string | undefined): LibsvmState {
   const kernel = reader.value('kernel');
@@ -32,17 +38,21 @@ export function readLibsvmState(reader: StateReader, sklearnVersion: string | un
     const what = typeof kernel === 'string' ? `kernel="${kernel}"` : 'a callable kernel (Python code)';
     throw new UnsupportedEstimatorError(reader.pythonClass, sklearnVersion, `${what} is not supported; use linear, poly, rbf or sigmoid`);
   }
-  if (reader.has('_sparse') && reader.value('_sparse') === true) {
-    throw new UnsupportedEstimatorError(reader.pythonClass, sklearnVersion, 'the model was fitted on sparse input (its support vectors are a sparse matrix); refit on dense input');
-  }
+  const sparse = reader.has('_sparse') && reader.value('_sparse') === true;
+  const nFeatures = reader.number('n_features_in_');
+  const sv = sparse ? readCsr(reader, 'support_vectors_') : reader.float64('support_vectors_');
+  const nSV = sv instanceof Float64Array ? sv.length / nFeatures : sv.rows;
+  // sklearn passes `_dual_coef_.data` to libsvm as the dense (n_classes - 1, n_SV) block
+  const dual = sparse ? toDense(readCsr(reader, '_dual_coef_')).data : reader.float64('_dual_coef_');
   return {
     kernel,
     degree: reader.number('degree'),
     gamma: reader.number('_gamma'),
     coef0: reader.number('coef0'),
-    support_vectors_: reader.float64('support_vectors_'),
-    n_features_in_: reader.number('n_features_in_'),
-    _dual_coef_: reader.float64('_dual_coef_'),
+    support_vectors_: sv,
+    nSV,
+    n_features_in_: nFeatures,
+    _dual_coef_: dual,
     _intercept_: reader.float64('_intercept_'),
     _n_support: reader.float64('_n_support'),
   };
@@ -61,28 +71,108 @@ function powi(base: number, times: number): number {
 
 /**
  * The kernel values `K(x, sv_i)` for one input row, as libsvm's `Kernel::k_function` in sklearn's
- * dense svm.cpp (sklearn/svm/src/libsvm/svm.cpp, 1.2.1): sequential dot products, and for rbf the
- * squared distance summed term by term (not `|x|² + |y|² - 2x·y`).
+ * svm.cpp (sklearn/svm/src/libsvm/svm.cpp, 1.2.1): sequential dot products, and for rbf the squared
+ * distance summed term by term (not `|x|² + |y|² - 2x·y`). For CSR rows (the `svm_csr` build) both
+ * walk the two index lists in step: matched entries multiply (or subtract), unmatched ones add their
+ * square to the rbf sum, in index order.
  */
-export function kernelRow(p: KernelParams, X: DenseMatrix, row: number, sv: Float64Array, out: Float64Array): void {
-  const d = X.cols;
-  const x = row * d;
+export function kernelRow(p: KernelParams, X: NumericInput, row: number, sv: Float64Array | SparseMatrix, out: Float64Array): void {
   for (let i = 0; i < out.length; i++) {
-    const s = i * d;
-    let sum = 0;
-    if (p.kernel === 'rbf') {
-      for (let c = 0; c < d; c++) {
-        const diff = X.data[x + c] - sv[s + c];
-        sum += diff * diff;
+    let sum: number;
+    if (X.kind === 'dense') {
+      const d = X.cols;
+      const x = row * d;
+      const s = i * d;
+      const dense = sv as Float64Array;
+      sum = 0;
+      if (p.kernel === 'rbf') {
+        for (let c = 0; c < d; c++) {
+          const diff = X.data[x + c] - dense[s + c];
+          sum += diff * diff;
+        }
+      } else {
+        for (let c = 0; c < d; c++) sum += X.data[x + c] * dense[s + c];
       }
-      out[i] = Math.exp(-p.gamma * sum);
-      continue;
+    } else {
+      sum = sparsePair(p.kernel === 'rbf', X, row, sv as SparseMatrix, i);
     }
-    for (let c = 0; c < d; c++) sum += X.data[x + c] * sv[s + c];
-    if (p.kernel === 'linear') out[i] = sum;
+    if (p.kernel === 'rbf') out[i] = Math.exp(-p.gamma * sum);
+    else if (p.kernel === 'linear') out[i] = sum;
     else if (p.kernel === 'poly') out[i] = powi(p.gamma * sum + p.coef0, p.degree);
     else out[i] = Math.tanh(p.gamma * sum + p.coef0);
   }
+}
+
+/** svm_csr's dot product (or, for rbf, squared distance) of row `a` of X and row `b` of the SVs. */
+function sparsePair(rbf: boolean, X: SparseMatrix, a: number, S: SparseMatrix, b: number): number {
+  let i = X.indptr[a];
+  const iEnd = X.indptr[a + 1];
+  let j = S.indptr[b];
+  const jEnd = S.indptr[b + 1];
+  let sum = 0;
+  while (i < iEnd && j < jEnd) {
+    if (X.indices[i] === S.indices[j]) {
+      if (rbf) {
+        const d = X.data[i] - S.data[j];
+        sum += d * d;
+      } else {
+        sum += X.data[i] * S.data[j];
+      }
+      i++;
+      j++;
+    } else if (X.indices[i] > S.indices[j]) {
+      if (rbf) sum += S.data[j] * S.data[j];
+      j++;
+    } else {
+      if (rbf) sum += X.data[i] * X.data[i];
+      i++;
+    }
+  }
+  if (rbf) {
+    for (; i < iEnd; i++) sum += X.data[i] * X.data[i];
+    for (; j < jEnd; j++) sum += S.data[j] * S.data[j];
+  }
+  return sum;
+}
+
+/** Input as the model needs it: dense rows, or CSR (zeros dropped, as `sp.csr_matrix(X)`) for a sparse model. */
+export function libsvmInput(state: LibsvmState, X: NumericInput): NumericInput {
+  if (state.support_vectors_ instanceof Float64Array) return toDense(X);
+  return X.kind === 'csr' ? sortedCsr(X) : csrFromDense(X.rows, X.cols, X.data);
+}
+
+/** `X.sort_indices()` (a copy when a row is out of order). */
+function sortedCsr(X: SparseMatrix): SparseMatrix {
+  let sorted = true;
+  for (let r = 0; r < X.rows && sorted; r++) for (let k = X.indptr[r] + 1; k < X.indptr[r + 1]; k++) if (X.indices[k - 1] > X.indices[k]) sorted = false;
+  if (sorted) return X;
+  const indices = Int32Array.from(X.indices);
+  const data = Float64Array.from(X.data);
+  for (let r = 0; r < X.rows; r++) {
+    const ks = Array.from({ length: X.indptr[r + 1] - X.indptr[r] }, (_, t) => X.indptr[r] + t).sort((p, q) => X.indices[p] - X.indices[q]);
+    ks.forEach((k, t) => {
+      indices[X.indptr[r] + t] = X.indices[k];
+      data[X.indptr[r] + t] = X.data[k];
+    });
+  }
+  return { ...X, indices, data };
+}
+
+/** A pickled scipy `csr_matrix` (its `__dict__`: data, indices, indptr, _shape). */
+function readCsr(reader: StateReader, name: string): SparseMatrix {
+  const value: PyValue = reader.value(name);
+  if (!(value instanceof PyObject)) throw reader.error(name, 'expected a scipy sparse matrix');
+  const m = StateReader.of(value, `${reader.pythonClass}.${name}`);
+  if (!m.pythonClass.includes('csr')) throw reader.error(name, `expected a CSR matrix, got ${m.pythonClass}`);
+  const shape = m.list('_shape').map(Number);
+  return {
+    kind: 'csr',
+    rows: shape[0],
+    cols: shape[1],
+    indptr: Int32Array.from(m.float64('indptr')),
+    indices: Int32Array.from(m.float64('indices')),
+    data: m.float64('data'),
+  };
 }
 
 /**
@@ -90,9 +180,9 @@ export function kernelRow(p: KernelParams, X: DenseMatrix, row: number, sv: Floa
  * `sum_k coef[j-1][k] K_k (class i SVs) + sum_k coef[i][k] K_k (class j SVs) - rho`, with
  * `rho = -_intercept_`. Returns (n_samples, n_pairs), libsvm's own sign (not sklearn's binary flip).
  */
-export function pairwiseDecisionValues(state: LibsvmState, X: DenseMatrix): DenseMatrix {
+export function pairwiseDecisionValues(state: LibsvmState, X: NumericInput): DenseMatrix {
   const nClasses = state._n_support.length;
-  const nSV = state.support_vectors_.length / state.n_features_in_;
+  const nSV = state.nSV;
   const start = new Int32Array(nClasses);
   for (let i = 1; i < nClasses; i++) start[i] = start[i - 1] + state._n_support[i - 1];
   const nPairs = (nClasses * (nClasses - 1)) / 2;
@@ -120,8 +210,8 @@ export function pairwiseDecisionValues(state: LibsvmState, X: DenseMatrix): Dens
 /**
  * libsvm `predict_values` for one-class and regression: `sum_k coef[k] K_k - rho`, one value per row.
  */
-export function singleDecisionValues(state: LibsvmState, X: DenseMatrix): Float64Array {
-  const nSV = state.support_vectors_.length / state.n_features_in_;
+export function singleDecisionValues(state: LibsvmState, X: NumericInput): Float64Array {
+  const nSV = state.nSV;
   const out = new Float64Array(X.rows);
   const k = new Float64Array(nSV);
   for (let r = 0; r < X.rows; r++) {

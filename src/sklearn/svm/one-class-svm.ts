@@ -1,9 +1,9 @@
 import type { BuildContext, Estimator, Label } from '../base';
 import type { PyValue } from '../../pickle/python-value';
 import type { EstimatorInput } from '../matrix';
-import { numericInput, toDense } from '../linear/numeric-input';
+import { numericInput } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
-import { type LibsvmState, readLibsvmState, singleDecisionValues } from './libsvm-model';
+import { libsvmInput, type LibsvmState, readLibsvmState, singleDecisionValues } from './libsvm-model';
 
 /** OneClassSVM's state: libsvm's plus `offset_` (= -_intercept_). */
 export interface OneClassSVMState extends LibsvmState {
@@ -32,7 +32,7 @@ export class OneClassSVM implements Estimator {
   }
 
   decisionFunction(X: EstimatorInput): Float64Array {
-    return singleDecisionValues(this.state, toDense(numericInput(X, 'OneClassSVM')));
+    return singleDecisionValues(this.state, libsvmInput(this.state, numericInput(X, 'OneClassSVM')));
   }
 
   scoreSamples(X: EstimatorInput): Float64Array {

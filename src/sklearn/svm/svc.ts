@@ -3,9 +3,9 @@ import type { PyValue } from '../../pickle/python-value';
 import { EstimatorMethodError } from '../errors';
 import type { DenseMatrix, EstimatorInput } from '../matrix';
 import { denseMatrix } from '../matrix';
-import { argmaxRows, numericInput, toDense } from '../linear/numeric-input';
+import { argmaxRows, numericInput } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
-import { type LibsvmState, pairwiseDecisionValues, readLibsvmState } from './libsvm-model';
+import { libsvmInput, type LibsvmState, pairwiseDecisionValues, readLibsvmState } from './libsvm-model';
 import { libsvmProbabilities } from './platt-coupling';
 
 /** The pickled `__dict__` fields SVC/NuSVC use beyond libsvm's. */
@@ -52,7 +52,7 @@ export class SVC implements Estimator {
   }
 
   private pairwise(X: EstimatorInput): DenseMatrix {
-    return pairwiseDecisionValues(this.state, toDense(numericInput(X, 'SVC')));
+    return pairwiseDecisionValues(this.state, libsvmInput(this.state, numericInput(X, 'SVC')));
   }
 
   decisionFunction(X: EstimatorInput): Float64Array | DenseMatrix {

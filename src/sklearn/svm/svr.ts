@@ -1,9 +1,9 @@
 import type { BuildContext, Estimator } from '../base';
 import type { PyValue } from '../../pickle/python-value';
 import type { EstimatorInput } from '../matrix';
-import { numericInput, toDense } from '../linear/numeric-input';
+import { numericInput } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
-import { type LibsvmState, readLibsvmState, singleDecisionValues } from './libsvm-model';
+import { libsvmInput, type LibsvmState, readLibsvmState, singleDecisionValues } from './libsvm-model';
 
 /** `sklearn.svm.SVR` and `NuSVR`: predict is libsvm's `sum_k coef_k K(x, sv_k) + _intercept_`. */
 export class SVR implements Estimator {
@@ -22,6 +22,6 @@ export class SVR implements Estimator {
   }
 
   predict(X: EstimatorInput): Float64Array {
-    return singleDecisionValues(this.state, toDense(numericInput(X, 'SVR')));
+    return singleDecisionValues(this.state, libsvmInput(this.state, numericInput(X, 'SVR')));
   }
 }

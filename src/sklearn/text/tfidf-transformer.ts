@@ -50,17 +50,39 @@ export class TfidfTransformer implements Estimator {
     return this.transformCsr(csr);
   }
 
-  /** Transforms a CSR matrix the caller owns, in place. */
+  /**
+   * Transforms a CSR matrix the caller owns, in place. With idf, each row comes out in reverse stored
+   * order, as scipy's `csr_matmat` (`X @ _idf_diag`) links the product's columns: later sums over the
+   * row (the l2 norm, a classifier's dot product) then add in exactly sklearn's order.
+   */
   transformCsr(X: SparseMatrix): SparseMatrix {
     const { sublinear_tf, idf_, norm } = this.state;
     for (let k = 0; k < X.data.length; k++) {
       let v = X.data[k];
       if (sublinear_tf) v = Math.log(v) + 1;
-      if (idf_ !== null) v *= idf_[X.indices[k]];
       X.data[k] = v;
     }
-    return norm === null ? X : normalizeCsrRows(X, norm);
+    const out = idf_ === null ? X : timesDiagonal(X, idf_);
+    return norm === null ? out : normalizeCsrRows(out, norm);
   }
+}
+
+/** `X @ diag(d)` with scipy's csr_matmat layout: rows reversed, zero products dropped. */
+function timesDiagonal(X: SparseMatrix, d: Float64Array): SparseMatrix {
+  const indptr = new Int32Array(X.rows + 1);
+  const indices = new Int32Array(X.indices.length);
+  const data = new Float64Array(X.data.length);
+  let nnz = 0;
+  for (let r = 0; r < X.rows; r++) {
+    for (let k = X.indptr[r + 1] - 1; k >= X.indptr[r]; k--) {
+      const v = X.data[k] * d[X.indices[k]];
+      if (v === 0) continue;
+      indices[nnz] = X.indices[k];
+      data[nnz++] = v;
+    }
+    indptr[r + 1] = nnz;
+  }
+  return { kind: 'csr', rows: X.rows, cols: X.cols, indptr, indices: indices.subarray(0, nnz), data: data.subarray(0, nnz) };
 }
 
 function readIdf(reader: StateReader): Float64Array {
