@@ -42,7 +42,8 @@ export interface GlobalEntry {
 
 /** Resolves `module`, `name` to an entry, or undefined when the name is refused. */
 export interface GlobalDoor {
-  resolve(module: string, name: string): GlobalEntry | undefined;
+  /** `at` says where the stream names it (for doors that record, such as `inspect`'s). */
+  resolve(module: string, name: string, at?: PickleLocation): GlobalEntry | undefined;
 }
 
 /** Objects with their own BUILD (ndarray, dtype, joblib wrapper) implement this. */

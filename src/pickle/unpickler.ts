@@ -187,7 +187,7 @@ export class Unpickler implements UnpickleContext {
 
   /** GLOBAL, STACK_GLOBAL, INST: the single door. Refuses before anything is built. */
   resolveGlobal(module: string, name: string): PyGlobal {
-    const entry = this.door.resolve(module, name);
+    const entry = this.door.resolve(module, name, this.at());
     if (entry === undefined) {
       throw new PickleGlobalNotAllowedError(`${module}.${name}`, this.at());
     }
