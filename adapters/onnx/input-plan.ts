@@ -9,7 +9,7 @@ import { OnnxInputShapeError, OnnxUnsupportedTypeError } from './errors';
  * | float/double `[N, F]`     | `features` | the whole batch, `[rows, F]`                    |
  * | float/double `[B, F]`, B fixed | `features` | B rows at a time, the last chunk padded with zeros |
  * | float/double `[F]`        | `features` | one row at a time                               |
- * | string `[N]` or `[N, 1]`  | `text`     | the whole batch                                 |
+ * | string `[N]` or `[N, 1]`  | `text`     | the whole batch; NUL characters become U+FFFD   |
  */
 export interface InputPlan {
   readonly name: string;
@@ -69,7 +69,9 @@ export function buildTensors(plan: InputPlan, rows: readonly unknown[], file: st
 function textTensor(plan: InputPlan, part: readonly unknown[], chunk: number, file: string): Tensor {
   const texts = part.map((text, i) => {
     if (typeof text !== 'string') throw new OnnxInputShapeError(`row ${i} for the string input of ${file} is ${typeof text}, not text.`);
-    return text;
+    // onnxruntime-node passes strings to C++ as NUL-terminated: "x\0<script>" would reach the
+    // model as "x". U+FFFD keeps the rest of the text visible (an attacker's %00 must not hide it).
+    return text.includes('\0') ? text.replace(/\0/g, '\uFFFD') : text;
   });
   const size = plan.batchSize === undefined ? texts.length : chunk;
   while (texts.length < size) texts.push('');

@@ -107,6 +107,14 @@ describe('OnnxAdapter on the numpy-computed fixtures', () => {
     await Promise.all([text.dispose(), features.dispose()]);
   });
 
+  it('does not let a NUL character cut a text short (onnxruntime reads C strings)', async () => {
+    const adapter = await loaded('text.onnx', {}, 0);
+    const [withNul, replaced, cut] = await adapter.score(["x\0' or 1=1 --", "x\uFFFD' or 1=1 --", 'x']);
+    expect(withNul).toBe(replaced);
+    expect(withNul).not.toBeCloseTo(cut, 3);
+    await adapter.dispose();
+  });
+
   it('serves through loadModel, finding the only .onnx file when the manifest names none', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'onnx-model-'));
     try {
