@@ -148,20 +148,29 @@ describe('loadUserAdapters', () => {
 });
 
 describe('crs-ml-server serve with a broken user adapter', () => {
-  it('exits with status 1 and a message naming the file and the cause', async () => {
-    const models = folder('models', { 'manifest.json': JSON.stringify({ adapter: 'random', threshold: 0, adapters: '../adapters' }) });
-    const adapters = folder('adapters', { 'bad.js': "exports.A = class A { static adapterName = 'a'; score() {} };" });
+  const cases: Array<[string, string, string, (file: string) => string]> = [
+    ['a class without describe() and load()', 'a', "exports.A = class A { static adapterName = 'a'; score() {} };", (file) => `user adapter ${file}: class A lacks describe(), load()`],
+    ['a syntax error', 'a', 'exports.A = class A {', (file) => `user adapter ${file} could not be loaded: ${file}:1`],
+    [
+      'load() throwing',
+      'a',
+      "exports.A = class A { static adapterName = 'a'; describe() { return { name: 'a', inputKind: 'request', output: 'x' }; } load() { throw new Error('no weights'); } score(b) { return b.map(() => 0); } };",
+      (file) => `user adapter "a" (${file}) failed in load(): no weights`,
+    ],
+  ];
+  it.each(cases)('exits with status 1 on %s, naming the file and the cause', async (_title, adapter, source, message) => {
+    const models = folder('models', { 'manifest.json': JSON.stringify({ adapter, threshold: 0, adapters: '../adapters' }) });
+    const adapters = folder('adapters', { 'bad.js': source });
     let stderr = '';
     const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
       stderr += String(chunk);
       return true;
     });
     try {
-      const code = await main(['serve', '--models', models, '--port', '0', '--log-level', 'error']);
-      expect(code).toBe(1);
+      expect(await main(['serve', '--models', models, '--port', '0', '--log-level', 'error'])).toBe(1);
     } finally {
       write.mockRestore();
     }
-    expect(stderr).toContain(`user adapter ${path.join(adapters, 'bad.js')}: class A lacks describe(), load()`);
+    expect(stderr).toContain(message(path.join(adapters, 'bad.js')));
   });
 });
