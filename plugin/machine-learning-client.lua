@@ -26,7 +26,8 @@
 --   machine-learning-plugin_crs_score, machine-learning-plugin_inbound_anomaly_score_threshold
 -- It sets (TX):
 --   machine-learning-plugin_ml_status   pass | anomaly | unreachable | timeout |
---                                       http-<status> | bad-response | config-error
+--                                       http-<status> | bad-response | config-error |
+--                                       client-error
 --   machine-learning-plugin_ml_score    the server's score as it printed it, or none
 --   machine-learning-plugin_ml_latency_ms
 --   machine-learning-plugin_action      pass | block (fail policy applied)
@@ -243,15 +244,19 @@ local function fail_action(policy)
 end
 
 function main()
-  local socket = require("socket")
-  local started = socket.gettime()
+  local has_socket, socket = pcall(require, "socket")
+  local clock = has_socket and socket.gettime or os.time
+  local started = clock()
   local url = tx("ml_server_url", DEFAULT_URL)
   local timeout_ms = tonumber(tx("timeout_ms", "")) or DEFAULT_TIMEOUT_MS
   if timeout_ms <= 0 then timeout_ms = DEFAULT_TIMEOUT_MS end
   local policy = tx("fail_policy", "crs")
 
-  local ok, status, answer, detail = pcall(function() return post(url, build_body(), timeout_ms / 1000) end)
-  if not ok then status, answer, detail = nil, "config-error", "client error: " .. tostring(status) end
+  local ok, status, answer, detail = false, "LuaSocket is missing (apt-get install lua-socket): " .. tostring(socket)
+  if has_socket then
+    ok, status, answer, detail = pcall(function() return post(url, build_body(), timeout_ms / 1000) end)
+  end
+  if not ok then status, answer, detail = nil, "client-error", tostring(status):sub(1, 300) end
 
   local ml_status, action, score = nil, nil, nil
   if status == 200 or status == 401 then
@@ -276,7 +281,7 @@ function main()
 
   set("ml_status", ml_status)
   set("ml_score", score or "none")
-  set("ml_latency_ms", string.format("%d", math.floor((socket.gettime() - started) * 1000 + 0.5)))
+  set("ml_latency_ms", string.format("%d", math.floor((clock() - started) * 1000 + 0.5)))
   set("action", action)
   set("detail", (detail:gsub("[\r\n]", " ")))
   set("inbound_ml_status", action == "pass" and 1 or 0)

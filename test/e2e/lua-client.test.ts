@@ -113,7 +113,7 @@ describeServers('machine-learning-client.lua with a mock m', () => {
       return;
     }
     let specCount = 0;
-    function drive(url: string, spec: Spec = {}): Promise<DriveResult> {
+    function drive(url: string, spec: Spec = {}, extraEnv: NodeJS.ProcessEnv = {}): Promise<DriveResult> {
       const lines: string[] = [];
       const vars = { ...BASE_VARS, ...spec.vars };
       for (const [name, value] of Object.entries(vars)) lines.push(`var ${hex(name)} ${hex(value)}`);
@@ -125,7 +125,7 @@ describeServers('machine-learning-client.lua with a mock m', () => {
       const file = path.join(dir, `spec-${specCount++}.txt`);
       writeFileSync(file, `${lines.join('\n')}\n`);
       return new Promise((resolve, reject) => {
-        execFile(lua.bin, [DRIVER, CLIENT, file], { timeout: 10_000 }, (error, stdout, stderr) => {
+        execFile(lua.bin, [DRIVER, CLIENT, file], { timeout: 10_000, env: { ...process.env, ...extraEnv } }, (error, stdout, stderr) => {
           if (error) return reject(new Error(`lua failed: ${String(error)}\n${stderr}`));
           const result: DriveResult = { tx: new Map(), logs: 0, elapsedMs: NaN };
           for (const line of stdout.trim().split('\n')) {
@@ -304,6 +304,16 @@ describeServers('machine-learning-client.lua with a mock m', () => {
       } finally {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
+    });
+
+    test('without LuaSocket: client-error, the fail policy still applies', async () => {
+      const hidden = { LUA_PATH: '/nonexistent/?.lua', LUA_CPATH: '/nonexistent/?.so' };
+      const closed = await drive(pass.url, { tx: { 'machine-learning-plugin_fail_policy': 'closed' } }, hidden);
+      expect(closed.tx.get('ml_status')).toBe('client-error');
+      expect(closed.tx.get('action')).toBe('block');
+      expect(closed.tx.get('detail')).toMatch(/^LuaSocket is missing \(apt-get install lua-socket\)/);
+      const open = await drive(pass.url, { tx: { 'machine-learning-plugin_fail_policy': 'open' } }, hidden);
+      expect(open.tx.get('action')).toBe('pass');
     });
   });
 });

@@ -126,6 +126,34 @@ if (env.apacheSkip !== undefined) {
       process.stdout.write(`[e2e ${flavour.name}] trained model on ${name}: ml_status=${status} ml_score=${score} crs_score=${crsScore}\n`);
     });
 
+    describe('with a client script that fails (rules apply the fail policy)', () => {
+      let broken: ApacheInstance;
+      let brokenTarget: FtwTarget;
+      beforeAll(async () => {
+        broken = new ApacheInstance({ env, flavour, endpoints: urls, defaultEndpoint: 'pass', clientSource: 'function main()\n  error("simulated client failure")\nend\n' });
+        await broken.start();
+        brokenTarget = { ...target, baseUrl: broken.baseUrl, logLinesFor: (id) => broken.logLinesFor(id) };
+      }, 60_000);
+      afterAll(async () => {
+        await broken?.stop();
+      });
+
+      test.each([
+        ['open', '/index.html?q=<script>alert(1)</script>', 200, 'pass'],
+        ['closed', '/index.html', 403, 'block'],
+        ['crs', '/index.html', 200, 'pass'],
+        ['crs', '/index.html?q=<script>alert(1)</script>', 403, 'block'],
+      ] as const)('fail_policy=%s, %s: %d', async (policy, uri, status, verdict) => {
+        const headers = { Host: 'localhost', 'User-Agent': 'OWASP CRS test agent', Accept: 'text/html', [CONTROL_HEADERS.failPolicy]: policy };
+        const { failures } = await runStage(brokenTarget, { method: 'GET', uri, headers }, {
+          status,
+          log: { match_regex: `verdict=${verdict} ml_status=client-error ml_score=none .* fail_policy=${policy} .*the client script did not finish` },
+          x_ml_calls: 0,
+        });
+        expect(failures).toEqual([]);
+      });
+    });
+
     test('per-request overhead of the plugin (mode 2, local model server)', async () => {
       const headers = { Host: 'localhost', 'User-Agent': 'OWASP CRS test agent', Accept: 'text/html', [CONTROL_HEADERS.server]: 'pass', [CONTROL_HEADERS.logPass]: '0' };
       const measure = async (enabled: string) => {

@@ -67,11 +67,13 @@ m = {
   log = function() logs = logs + 1 end,
 }
 
-local socket = require("socket")
+-- LuaSocket may be hidden on purpose (LUA_CPATH) to test the client without it.
+local has_socket, socket = pcall(require, "socket")
+local clock = has_socket and socket.gettime or os.clock
 dofile(client_path)
-local started = socket.gettime()
+local started = clock()
 local result = main()
-local elapsed = (socket.gettime() - started) * 1000
+local elapsed = (clock() - started) * 1000
 assert(result == nil, "main() must return nil so that rule 9516600 never matches")
 
 local names = {}

@@ -27,6 +27,8 @@ export interface ApacheOptions {
   readonly endpoints: ReadonlyMap<string, string>;
   /** The endpoint used when a request names none. */
   readonly defaultEndpoint: string;
+  /** Lua source to install instead of plugin/machine-learning-client.lua (to test a broken client). */
+  readonly clientSource?: string;
 }
 
 /** A private Apache 2.4 + ModSecurity 2.9 + CRS + our plugin on 127.0.0.1:<high port>. */
@@ -81,16 +83,17 @@ export class ApacheInstance {
   }
 
   /**
-   * CRS 4: the plugin installed as its docs say, copied into a plugins folder included with
-   * CRS 4's wildcards (the test overrides sort after the plugin's config file). CRS 3.3, which has
-   * no plugin mechanism: explicit Includes in the documented order.
+   * The plugin is copied into `<dir>/plugins` (so a test can swap the client). CRS 4: installed as
+   * its docs say, included with CRS 4's wildcards (the test overrides sort after the plugin's
+   * config file). CRS 3.3, which has no plugin mechanism: explicit Includes in the documented order.
    */
   private crsIncludes(overrides: string): string {
-    const { flavour } = this.options;
+    const { flavour, clientSource } = this.options;
+    const plugins = path.join(this.dir, 'plugins');
+    mkdirSync(plugins);
+    for (const name of readdirSync(PLUGIN_DIR)) copyFileSync(path.join(PLUGIN_DIR, name), path.join(plugins, name));
+    if (clientSource !== undefined) writeFileSync(path.join(plugins, 'machine-learning-client.lua'), clientSource);
     if (flavour.pluginLayout === 'plugins-folder') {
-      const plugins = path.join(this.dir, 'plugins');
-      mkdirSync(plugins);
-      for (const name of readdirSync(PLUGIN_DIR)) copyFileSync(path.join(PLUGIN_DIR, name), path.join(plugins, name));
       writeFileSync(path.join(plugins, 'zz-test-overrides-config.conf'), overrides);
       return [
         `# ${flavour.name}: plugins folder, CRS 4 order.`,
@@ -105,11 +108,11 @@ export class ApacheInstance {
     return [
       `# ${flavour.name}: explicit Include order (config, before, CRS rules, after).`,
       `Include ${flavour.setup}`,
-      `Include ${PLUGIN_DIR}/machine-learning-config.conf`,
+      `Include ${plugins}/machine-learning-config.conf`,
       `Include ${this.dir}/test-overrides.conf`,
-      `Include ${PLUGIN_DIR}/machine-learning-before.conf`,
+      `Include ${plugins}/machine-learning-before.conf`,
       `Include ${flavour.rules}/*.conf`,
-      `Include ${PLUGIN_DIR}/machine-learning-after.conf`,
+      `Include ${plugins}/machine-learning-after.conf`,
     ].join('\n');
   }
 
