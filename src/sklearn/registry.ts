@@ -13,7 +13,9 @@ import { DecisionTreeRegressor } from './tree/decision-tree-regressor';
 // linear, kernels, neighbours, naive Bayes, neural networks, anomaly detectors; preprocessing, composition, text
 import { EllipticEnvelope } from './covariance/elliptic-envelope';
 import { ElasticNet } from './linear/elastic-net';
+import { IsotonicRegression } from './linear/isotonic-regression';
 import { Lasso } from './linear/lasso';
+import { LinearModel } from './linear/linear-model';
 import { LinearRegression } from './linear/linear-regression';
 import { LinearSVC } from './linear/linear-svc';
 import { LogisticRegression } from './linear/logistic-regression';
@@ -30,6 +32,7 @@ import { KNeighborsRegressor } from './neighbors/k-neighbors-regressor';
 import { LocalOutlierFactor } from './neighbors/local-outlier-factor';
 import { MLPClassifier } from './neural/mlp-classifier';
 import { MLPRegressor } from './neural/mlp-regressor';
+import { CalibratedClassifierCV } from './pipeline/calibrated-classifier-cv';
 import { ColumnTransformer } from './pipeline/column-transformer';
 import { OneClassSVM } from './svm/one-class-svm';
 import { SVC } from './svm/svc';
@@ -44,6 +47,7 @@ import { PCA } from './preprocessing/pca';
 import { RobustScaler } from './preprocessing/robust-scaler';
 import { SimpleImputer } from './preprocessing/simple-imputer';
 import { StandardScaler } from './preprocessing/standard-scaler';
+import { TruncatedSVD } from './preprocessing/truncated-svd';
 import { CountVectorizer } from './text/count-vectorizer';
 import { HashingVectorizer } from './text/hashing-vectorizer';
 import { TfidfTransformer } from './text/tfidf-transformer';
@@ -77,6 +81,8 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   Lasso,
   ElasticNet,
   SGDRegressor,
+  LinearModel,
+  IsotonicRegression,
   SVC,
   SVR,
   OneClassSVM,
@@ -94,6 +100,7 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   // preprocessing, composition, text
   Pipeline,
   ColumnTransformer,
+  CalibratedClassifierCV,
   FunctionTransformer,
   StandardScaler,
   MinMaxScaler,
@@ -101,6 +108,7 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   MaxAbsScaler,
   Normalizer,
   PCA,
+  TruncatedSVD,
   OneHotEncoder,
   SimpleImputer,
   CountVectorizer,

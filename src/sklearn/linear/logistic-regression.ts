@@ -19,7 +19,12 @@ export interface LogisticRegressionState extends LinearClassifierState {
  * classes).
  */
 export class LogisticRegression extends LinearClassifier {
-  static readonly pythonNames = ['sklearn.linear_model._logistic.LogisticRegression', 'sklearn.linear_model.logistic.LogisticRegression'];
+  static readonly pythonNames = [
+    'sklearn.linear_model._logistic.LogisticRegression',
+    'sklearn.linear_model.logistic.LogisticRegression',
+    // LogisticRegressionCV predicts with the refitted coef_/intercept_ through the same methods
+    'sklearn.linear_model._logistic.LogisticRegressionCV',
+  ];
   private readonly ovr: boolean;
 
   constructor(pythonClass: string, state: LogisticRegressionState) {

@@ -16,7 +16,13 @@ export interface SGDClassifierState extends LinearClassifierState {
  * (`(clip(d, -1, 1) + 1) / 2`, renormalised; all-zero rows become uniform), as in Python.
  */
 export class SGDClassifier extends LinearClassifier {
-  static readonly pythonNames = ['sklearn.linear_model._stochastic_gradient.SGDClassifier', 'sklearn.linear_model.stochastic_gradient.SGDClassifier'];
+  /** Perceptron and PassiveAggressiveClassifier are BaseSGDClassifiers too (hinge/perceptron: no predict_proba). */
+  static readonly pythonNames = [
+    'sklearn.linear_model._stochastic_gradient.SGDClassifier',
+    'sklearn.linear_model.stochastic_gradient.SGDClassifier',
+    'sklearn.linear_model._perceptron.Perceptron',
+    'sklearn.linear_model._passive_aggressive.PassiveAggressiveClassifier',
+  ];
   private readonly loss: string;
 
   constructor(pythonClass: string, state: SGDClassifierState) {
