@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./test/fixtures/onnx/native-arrays-environment.js
+ * @jest-environment ./src/sdk/jest-environment.ts
  */
 import path from 'node:path';
 import { OnnxAdapter } from '../../adapters/onnx/onnx-adapter';

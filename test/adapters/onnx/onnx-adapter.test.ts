@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./test/fixtures/onnx/native-arrays-environment.js
+ * @jest-environment ./src/sdk/jest-environment.ts
  */
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
