@@ -87,7 +87,6 @@ export function kNeighbours(state: NeighborsState, X: NumericInput, k: number): 
   const indices = new Int32Array(X.rows * k);
   const distances = new Float64Array(X.rows * k);
   const reduced = new Float64Array(n);
-  const order = Array.from({ length: n }, (_, i) => i);
   const fitNorms = decomposed ? new Float64Array(n).map((_, i) => squaredNorm(fit, i, state.n_features_in_)) : null;
   // ArgKmin (brute force) picks "parallel_on_Y" unless the batch exceeds 4 * 256 * threads rows.
   const parallelOnY = X.rows <= 1024;
@@ -109,13 +108,33 @@ export function kNeighbours(state: NeighborsState, X: NumericInput, k: number): 
       }
       continue;
     }
-    const sorted = order.slice().sort((a, b) => reduced[a] - reduced[b] || a - b);
+    const nearest = smallestK(reduced, k);
     for (let j = 0; j < k; j++) {
-      indices[r * k + j] = sorted[j];
-      distances[r * k + j] = fromReduced(Math.max(reduced[sorted[j]], 0), state.p);
+      indices[r * k + j] = nearest[j];
+      distances[r * k + j] = fromReduced(Math.max(reduced[nearest[j]], 0), state.p);
     }
   }
   return { k, indices, distances };
+}
+
+/**
+ * Indices of the k smallest values, ascending; equal values keep the lower index first. Insertion
+ * into a k-long list: O(n) for the usual small k, instead of sorting all n training rows.
+ */
+function smallestK(values: Float64Array, k: number): Int32Array {
+  const best = new Int32Array(k).fill(-1);
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (count === k && !(v < values[best[k - 1]])) continue;
+    let at = count < k ? count++ : k - 1;
+    while (at > 0 && v < values[best[at - 1]]) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = i;
+  }
+  return best;
 }
 
 type Rows = Float64Array | SparseMatrix;

@@ -36,7 +36,7 @@ export class MinMaxScaler implements Estimator {
       min_: r.float64('min_'),
       feature_range: [range[0], range[1]],
       clip: r.has('clip') && r.value('clip') === true,
-      n_features_in_: r.number('n_features_in_'),
+      n_features_in_: r.optionalNumber('n_features_in_') ?? r.float64('scale_').length,
     });
   }
 

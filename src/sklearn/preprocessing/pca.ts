@@ -43,7 +43,7 @@ export class PCA implements Estimator {
       mean_: r.value('mean_') === null ? null : r.float64('mean_'),
       explained_variance_: r.float64('explained_variance_'),
       whiten: r.value('whiten') === true,
-      n_features_in_: r.number('n_features_in_'),
+      n_features_in_: r.optionalNumber('n_features_in_') ?? r.array('components_').shape[1],
     });
   }
 

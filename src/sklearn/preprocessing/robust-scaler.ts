@@ -25,7 +25,7 @@ export class RobustScaler extends ColumnScaler {
     return new RobustScaler(pythonClass, {
       center_: opt('with_centering', 'center_'),
       scale_: opt('with_scaling', 'scale_'),
-      n_features_in_: r.number('n_features_in_'),
+      n_features_in_: r.optionalNumber('n_features_in_') ?? r.float64(r.value('scale_') !== null ? 'scale_' : 'center_').length,
     });
   }
 }

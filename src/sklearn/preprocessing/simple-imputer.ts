@@ -55,7 +55,7 @@ export class SimpleImputer implements Estimator {
       missing_values: missing,
       strategy: r.string('strategy'),
       keep_empty_features: r.has('keep_empty_features') && r.value('keep_empty_features') === true,
-      n_features_in_: r.number('n_features_in_'),
+      n_features_in_: r.optionalNumber('n_features_in_') ?? statistics.size,
     });
   }
 

@@ -36,7 +36,7 @@ export class StandardScaler extends ColumnScaler {
       with_std: r.value('with_std') === true,
       mean_: opt('mean_'),
       scale_: opt('scale_'),
-      n_features_in_: r.number('n_features_in_'),
+      n_features_in_: r.optionalNumber('n_features_in_') ?? (opt('mean_') ?? opt('scale_') ?? new Float64Array()).length,
     });
   }
 }

@@ -23,7 +23,7 @@ export class TruncatedSVD implements Estimator {
 
   static fromState(state: Map<string, PyValue>, pythonClass: string): TruncatedSVD {
     const r = new StateReader(state, pythonClass);
-    return new TruncatedSVD(pythonClass, { components_: r.float64('components_'), n_features_in_: r.number('n_features_in_') });
+    return new TruncatedSVD(pythonClass, { components_: r.float64('components_'), n_features_in_: r.optionalNumber('n_features_in_') ?? r.array('components_').shape[1] });
   }
 
   transform(X: EstimatorInput): DenseMatrix {

@@ -39,8 +39,9 @@ export function readLibsvmState(reader: StateReader, sklearnVersion: string | un
     throw new UnsupportedEstimatorError(reader.pythonClass, sklearnVersion, `${what} is not supported; use linear, poly, rbf or sigmoid`);
   }
   const sparse = reader.has('_sparse') && reader.value('_sparse') === true;
-  const nFeatures = reader.number('n_features_in_');
   const sv = sparse ? readCsr(reader, 'support_vectors_') : reader.float64('support_vectors_');
+  // n_features_in_ exists from sklearn 0.24; older files: the support vectors' width
+  const nFeatures = reader.optionalNumber('n_features_in_') ?? (sv instanceof Float64Array ? reader.array('support_vectors_').shape[1] : sv.cols);
   const nSV = sv instanceof Float64Array ? sv.length / nFeatures : sv.rows;
   // sklearn passes `_dual_coef_.data` to libsvm as the dense (n_classes - 1, n_SV) block
   const dual = sparse ? toDense(readCsr(reader, '_dual_coef_')).data : reader.float64('_dual_coef_');
