@@ -102,10 +102,10 @@ RE_ENTITY = re.compile('&#?[A-Za-z0-9]+;')
 RE_WORD = re.compile('[a-z0-9_]+')
 RE_SQL_COMMENT = re.compile('--|/\\*|\\*/')
 RE_TAG_OPEN = re.compile('<[a-z!/?]')
-RE_EVENT_HANDLER = re.compile('on[a-z]+[ \\t\\r\\n/]*=')
+RE_EVENT_HANDLER = re.compile('on[a-z]{1,32}[ \\t\\r\\n/]{0,8}=')
 RE_TRAVERSAL = re.compile('\\.\\.[/\\\\]')
 RE_COMMAND_SUBSTITUTION = re.compile('\\$\\(|\\$\\{|`')
-RE_SCHEME = re.compile('[a-z][a-z0-9+.-]*:/?/')
+RE_SCHEME = re.compile('[a-z][a-z0-9+.-]{0,32}:/?/')
 RE_QUOTE_BREAK = re.compile(
     '[\'"][ \\t\\r\\n)]*(?:or|and|union|select|having|order|group)(?![a-z0-9_])')
 

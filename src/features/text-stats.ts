@@ -24,7 +24,27 @@ export function codePointLength(text: string): number {
  * `toLowerCase()` is used: they disagree on some non-ASCII letters (final sigma, U+0130 ...).
  */
 export function asciiLower(text: string): string {
-  return /[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (run) => run.toLowerCase()) : text;
+  if (!/[A-Z]/.test(text)) return text;
+  // On pure ASCII, toLowerCase maps exactly A-Z (and is much faster than a replace callback).
+  return /^[\x00-\x7f]*$/.test(text) ? text.toLowerCase() : text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+}
+
+/**
+ * Calls `visit` with each code point of `text`, in order, the way Python iterates a str: a valid
+ * surrogate pair is one code point, a lone surrogate is itself.
+ */
+export function forEachCodePoint(text: string, visit: (code: number) => void): void {
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+      }
+    }
+    visit(code);
+  }
 }
 
 /** `text.count(sub)` in Python: non-overlapping occurrences, scanning left to right. */
@@ -82,7 +102,7 @@ export function log2Int(k: number): number {
  * Shannon entropy in bits of a histogram of `total` items, summed in the Map's insertion order
  * (first occurrence, like a Python dict): log2(total) - sum(c * log2 c) / total.
  */
-export function entropy(counts: ReadonlyMap<string, number>, total: number): number {
+export function entropy(counts: ReadonlyMap<unknown, number>, total: number): number {
   if (total === 0) return 0;
   let weighted = 0;
   for (const c of counts.values()) weighted += c * log2Int(c);

@@ -55,13 +55,22 @@ export const RE_ENTITY = /&#?[A-Za-z0-9]+;/g;
 /** Words are maximal runs of [a-z0-9_] in ASCII-lowercased text. */
 export const RE_WORD = /[a-z0-9_]+/g;
 
-/** Patterns over ASCII-lowercased path, names and values, in feature order (pattern_*). */
+/**
+ * Patterns over ASCII-lowercased path, names and values, in feature order (pattern_*). Repeats that
+ * could restart at every letter of a long run are bounded, so matching stays linear in the text.
+ */
 export const PATTERNS: readonly RegExp[] = [
   /--|\/\*|\*\//g, // sql_comment
   /<[a-z!/?]/g, // tag_open
-  /on[a-z]+[ \t\r\n/]*=/g, // event_handler
+  /on[a-z]{1,32}[ \t\r\n/]{0,8}=/g, // event_handler
   /\.\.[/\\]/g, // traversal
   /\$\(|\$\{|`/g, // command_substitution
-  /[a-z][a-z0-9+.-]*:\/?\//g, // scheme
+  /[a-z][a-z0-9+.-]{0,32}:\/?\//g, // scheme
   /['"][ \t\r\n)]*(?:or|and|union|select|having|order|group)(?![a-z0-9_])/g, // quote_break
 ];
+
+/**
+ * A substring every match of the pattern at the same index contains ('' when there is none): texts
+ * without it are skipped, which only saves time (a long base64 value holds no ':/').
+ */
+export const PATTERN_HINTS: readonly string[] = ['', '<', '=', '..', '', ':/', ''];

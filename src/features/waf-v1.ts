@@ -1,7 +1,8 @@
 import type { MlRequest } from '../contract/ml-request';
 import type { FeatureExtractor } from './feature-extractor';
-import { asciiLower, codePointLength, countMatches, countSubstring, entropy, log2Int } from './text-stats';
+import { asciiLower, codePointLength, countMatches, countSubstring, entropy, forEachCodePoint, log2Int } from './text-stats';
 import {
+  PATTERN_HINTS,
   PATTERNS,
   RE_ENTITY,
   RE_HEX,
@@ -58,8 +59,14 @@ setClass(';|&', CharClass.Separator);
 setClass('$\\*=#!^~@%', CharClass.OtherSpecial);
 const isSpecial = (cls: CharClass) => cls >= CharClass.Quote && cls <= CharClass.OtherSpecial;
 
-const PATH_PLAIN = /[A-Za-z0-9/._~-]/;
-const NAME_PLAIN = /[A-Za-z0-9_.[\]-]/;
+const asciiTable = (chars: string) => {
+  const table = new Uint8Array(128);
+  for (const c of chars) table[c.charCodeAt(0)] = 1;
+  return table;
+};
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const PATH_PLAIN = asciiTable(`${ALNUM}/._~-`);
+const NAME_PLAIN = asciiTable(`${ALNUM}_.-[]`);
 
 /**
  * Extension class of the last `/`-segment: 0 none, 1 static, 2 script, 3 sensitive/backup, 4 other.
@@ -76,10 +83,19 @@ export function extensionClass(name: string): number {
   return 4;
 }
 
+/** Word -> indices of the families holding it (a word may be in two, e.g. `exec`). */
+const FAMILIES_OF_WORD = new Map<string, number[]>();
+WORD_FAMILIES.forEach((family, i) => {
+  for (const word of family) FAMILIES_OF_WORD.set(word, [...(FAMILIES_OF_WORD.get(word) ?? []), i]);
+});
+
 const stripPrefix = (name: string, prefix: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
-const countOutside = (text: string, plain: RegExp) => {
+/** Code points of `text` that are not ASCII characters marked in `plain` (non-ASCII always count). */
+const countOutside = (text: string, plain: Uint8Array) => {
   let n = 0;
-  for (const ch of text) if (!plain.test(ch)) n++;
+  forEachCodePoint(text, (code) => {
+    if (code >= 128 || plain[code] === 0) n++;
+  });
   return n;
 };
 const maxOf = (values: Iterable<number>) => {
@@ -102,7 +118,9 @@ export function extractWafV1(request: MlRequest): number[] {
   row.push(METHODS.includes(method) ? 0 : 1);
 
   let pathNonAscii = 0;
-  for (const ch of path) if (ch.codePointAt(0)! > 127) pathNonAscii++;
+  forEachCodePoint(path, (code) => {
+    if (code > 127) pathNonAscii++;
+  });
   row.push(codePointLength(path), countSubstring(path, '/'), extensionClass(path), countMatches(path, RE_PERCENT),
     countSubstring(path, '..'), countOutside(path, PATH_PLAIN), pathNonAscii);
 
@@ -116,11 +134,15 @@ export function extractWafV1(request: MlRequest): number[] {
   const wordCounts = WORD_FAMILIES.map(() => 0);
   for (const text of texts) {
     for (const word of text.match(RE_WORD) ?? []) {
-      WORD_FAMILIES.forEach((family, i) => { if (family.has(word)) wordCounts[i]++; });
+      const families = FAMILIES_OF_WORD.get(word);
+      if (families !== undefined) for (const i of families) wordCounts[i]++;
     }
   }
   row.push(...wordCounts);
-  for (const pattern of PATTERNS) row.push(texts.reduce((n, text) => n + countMatches(text, pattern), 0));
+  PATTERNS.forEach((pattern, i) => {
+    const hint = PATTERN_HINTS[i];
+    row.push(texts.reduce((n, text) => (hint === '' || text.includes(hint) ? n + countMatches(text, pattern) : n), 0));
+  });
 
   const fileNames = files.map(([, name]) => name);
   let sizeTotal = 0;
@@ -134,26 +156,26 @@ export function extractWafV1(request: MlRequest): number[] {
 /** value_letters .. value_entropy_all, over argument values and the body. */
 function valueCharacterFeatures(values: readonly string[]): number[] {
   const counts = new Array<number>(CharClass.Plain + 1).fill(0);
-  const all = new Map<string, number>();
+  // Keyed by code point; Map iteration is insertion order, like the twin's dict.
+  const all = new Map<number, number>();
   let runMax = 0;
   let total = 0;
   let entropyMax = 0;
   for (const value of values) {
-    const own = new Map<string, number>();
+    const own = new Map<number, number>();
     let run = 0;
     let length = 0;
-    for (const ch of value) {
+    forEachCodePoint(value, (code) => {
       length++;
-      own.set(ch, (own.get(ch) ?? 0) + 1);
-      all.set(ch, (all.get(ch) ?? 0) + 1);
-      const code = ch.codePointAt(0)!;
+      own.set(code, (own.get(code) ?? 0) + 1);
+      all.set(code, (all.get(code) ?? 0) + 1);
       const cls = code < 128 ? (ASCII_CLASS[code] as CharClass) : CharClass.NonAscii;
       counts[cls]++;
       if (isSpecial(cls)) {
         run++;
         if (run > runMax) runMax = run;
       } else run = 0;
-    }
+    });
     total += length;
     const h = entropy(own, length);
     if (h > entropyMax) entropyMax = h;

@@ -54,6 +54,15 @@ describe('waf-v1 parity with the Python twin', () => {
     expect(mismatches(live)).toEqual([]);
   }, 120_000);
 
+  (python ? it : it.skip)('makes the twin name the line of a bad request, as the features command does', () => {
+    const run = spawnSync(python!, [TWIN, '--input', '-'], {
+      encoding: 'utf8',
+      input: `${corpus[0]}\n{"method":"GET","path":"/","args":{},"hour":24,"day":1}\n`,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^- line 2: field "hour"/);
+  });
+
   it('has the same feature names, in the same order, as the twin', () => {
     const source = readFileSync(TWIN, 'utf8');
     const tuple = /FEATURE_NAMES = \(([^)]*)\)/.exec(source)![1];
