@@ -4,7 +4,7 @@
  * (IsolationForest(100) and RandomForestClassifier(100), test/fixtures/sklearn/trees/waf/):
  * load time, one-row latency (through `runMethod` and through the adapter's `score`), batch rows/s.
  * sklearn's numbers come from `/usr/bin/python3 bench/sklearn_timing.py` when that Python has
- * sklearn; otherwise its column says so. Medians of several rounds; compare ratios across machines.
+ * sklearn; otherwise its column says so. CPU-time medians of several rounds; compare ratios across machines.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -40,13 +40,18 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Median seconds per call of `fn` over `rounds` rounds of `repeat` calls. */
+/**
+ * Median CPU seconds (user + system) per call of `fn` over `rounds` rounds of `repeat` calls. CPU
+ * time, not wall time: on a shared machine other processes' load would otherwise land in one column
+ * and not the other (the Python side measures `time.process_time()` the same way).
+ */
 function timePerCall(fn: () => unknown, repeat: number, rounds = 7): number {
   const samples: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const start = process.hrtime.bigint();
+    const start = process.cpuUsage();
     for (let i = 0; i < repeat; i++) fn();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e9 / repeat);
+    const used = process.cpuUsage(start);
+    samples.push((used.user + used.system) / 1e6 / repeat);
   }
   return median(samples);
 }

@@ -37,9 +37,7 @@ export class BoostingStages {
   /** Adds every stage's scaled leaf values to `raw` (row-major, K per row), in sklearn's order. */
   addTo(raw: Float64Array, X: Float32Rows): void {
     const { forest, scaledLeaves, K } = this;
-    for (let r = 0; r < X.rows; r++) {
-      for (let t = 0; t < forest.nTrees; t++) raw[r * K + (t % K)] += scaledLeaves[forest.leaf(t, X.data, r * X.cols)];
-    }
+    forest.addLeafValues(scaledLeaves, X.data, X.rows, X.cols, raw, K, (t) => t % K);
   }
 }
 

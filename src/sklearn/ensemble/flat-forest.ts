@@ -71,6 +71,17 @@ export class FlatForest {
     return node;
   }
 
+  /**
+   * `out[r] += v[leaf_t(row r)]` for every tree t in order, tree by tree over all rows (one tree's
+   * nodes stay in cache, as in sklearn's per-tree loops); each row still sums in tree order.
+   */
+  addLeafValues(nodeValues: Float64Array, x: Float32Array, rows: number, cols: number, out: Float64Array, stride = 1, lane = (_t: number) => 0): void {
+    for (let t = 0; t < this.nTrees; t++) {
+      const column = lane(t);
+      for (let r = 0; r < rows; r++) out[r * stride + column] += nodeValues[this.leaf(t, x, r * cols)];
+    }
+  }
+
   /** `((0 + v[leaf_0]) + v[leaf_1]) + ...`: the leaf values summed in tree order, as sklearn's `+=` loops do. */
   sum(nodeValues: Float64Array, x: Float32Array, offset: number): number {
     const { left, right, splitFeature, threshold, offsets, nTrees } = this;

@@ -43,7 +43,9 @@ export class ForestRegressor implements Estimator {
   predict(X: EstimatorInput): Float64Array {
     const rows = toFloat32Rows(X, shortName(this.pythonClass));
     const out = new Float64Array(rows.rows);
-    for (let r = 0; r < rows.rows; r++) out[r] = this.forest.sum(this.leafValues, rows.data, r * rows.cols) / this.forest.nTrees;
+    if (rows.rows === 1) out[0] = this.forest.sum(this.leafValues, rows.data, 0);
+    else this.forest.addLeafValues(this.leafValues, rows.data, rows.rows, rows.cols, out);
+    for (let r = 0; r < rows.rows; r++) out[r] /= this.forest.nTrees;
     return out;
   }
 }

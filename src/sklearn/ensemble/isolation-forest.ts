@@ -85,10 +85,9 @@ export class IsolationForest implements Estimator {
     const rows = toFloat32Rows(X, 'IsolationForest');
     const out = new Float64Array(rows.rows);
     const { forest, leafDepths, denominator } = this;
-    for (let r = 0; r < rows.rows; r++) {
-      const depths = forest.sum(leafDepths, rows.data, r * rows.cols);
-      out[r] = -(2 ** -(denominator !== 0 ? depths / denominator : 1));
-    }
+    if (rows.rows === 1) out[0] = forest.sum(leafDepths, rows.data, 0);
+    else forest.addLeafValues(leafDepths, rows.data, rows.rows, rows.cols, out);
+    for (let r = 0; r < rows.rows; r++) out[r] = -(2 ** -(denominator !== 0 ? out[r] / denominator : 1));
     return out;
   }
 
