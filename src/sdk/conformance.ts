@@ -23,6 +23,8 @@ export interface ConformanceOptions {
   /** Largest relative difference allowed between batch and one-by-one scores. Default 1e-9. */
   readonly tolerance?: number;
   readonly logger?: Logger;
+  /** Added to the describe block's title, to tell several runs of one adapter apart. */
+  readonly title?: string;
 }
 
 /** The few jest globals the suite uses, looked up when called so the SDK does not depend on jest. */
@@ -54,7 +56,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
   if (requests.length === 0) throw new Error('describeAdapterConformance needs at least one request.');
   const tolerance = options.tolerance ?? 1e-9;
 
-  describe(`adapter "${AdapterClass.adapterName}" conformance`, () => {
+  describe(`adapter "${AdapterClass.adapterName}" conformance${options.title === undefined ? '' : ` (${options.title})`}`, () => {
     it('names itself: static adapterName, describe().name, input kind and output', async () => {
       check(/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(AdapterClass.adapterName), `static adapterName "${AdapterClass.adapterName}" is not a registry name`);
       const { adapter } = await loaded(options);

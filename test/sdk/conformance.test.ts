@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { OnnxAdapter } from '../../adapters/onnx/onnx-adapter';
 import { RandomAdapter } from '../../adapters/random/random-adapter';
+import { SklearnAdapter } from '../../adapters/sklearn/sklearn-adapter';
 import type { ModelAdapterClass } from '../../src/adapter/model-adapter';
 import type { MlRequest } from '../../src/contract/ml-request';
 import { describeAdapterConformance, type ConformanceOptions } from '../../src/sdk/conformance';
@@ -27,6 +28,7 @@ describeAdapterConformance({
   extractor: { name: 'args-6', featureNames: ['a', 'b', 'c', 'd', 'e', 'f'], extract: (r) => r.args.map(([, v]) => Number(v)) },
   requests: numberRequests,
   tolerance: 1e-6,
+  title: 'float features, mlp.onnx',
 });
 
 describeAdapterConformance({
@@ -35,6 +37,16 @@ describeAdapterConformance({
   manifest: { adapter: 'onnx', model: 'text.onnx', threshold: 0.5, anomalyWhen: 'above' },
   requests: [request([['ARGS:q', "' or 1=1 --"]]), request([['ARGS:q', 'hello']]), request([])],
   tolerance: 1e-6,
+  title: 'string input, text.onnx',
+});
+
+// sklearn: the IsolationForest of examples/sklearn-iforest on waf-v1 features (the built-in extractor).
+const iforest: { requests: Array<Omit<MlRequest, 'args' | 'files' | 'sizes'> & Record<'args' | 'files' | 'sizes', Record<string, never>>> } =
+  require('../../examples/sklearn-iforest/saved_models/expected.json');
+describeAdapterConformance({
+  adapter: SklearnAdapter,
+  modelsDir: path.resolve(__dirname, '../../examples/sklearn-iforest/saved_models'),
+  requests: iforest.requests.map((r) => ({ ...r, args: Object.entries(r.args), files: Object.entries(r.files), sizes: Object.entries(r.sizes) })),
 });
 
 /** Runs the suite against collected describe/it stand-ins and returns each check's outcome. */
