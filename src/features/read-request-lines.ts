@@ -8,7 +8,7 @@ import { parseRequestLine } from './request-line';
  * Streams the non-blank lines of a JSON-lines file as validated requests, with their 1-based line
  * numbers. Used by the `features` and `calibrate` commands.
  *
- * @throws UsageError `FILE line N: what is wrong` for an unreadable file or an invalid line
+ * @throws UsageError `FILE line N is not a valid request`, caused by what is wrong, or for an unreadable file
  */
 export async function* readRequestLines(file: string): AsyncGenerator<{ line: number; request: MlRequest }> {
   const stream = file === '-' ? process.stdin : createReadStream(file, { encoding: 'utf8' });
@@ -22,8 +22,11 @@ export async function* readRequestLines(file: string): AsyncGenerator<{ line: nu
       try {
         request = parseRequestLine(text);
       } catch (cause) {
-        throw new UsageError(`${file} line ${line}: ${describeError(cause)}. Expected one request per line like ` +
-          '{"method":"GET","path":"/","args":{"ARGS:q":"x"},"files":{},"sizes":{},"hour":7,"day":29}.', { cause });
+        throw new UsageError(
+          `${file} line ${line} is not a valid request; expected one JSON object per line like ` +
+            '{"method":"GET","path":"/","args":{"ARGS:q":"x"},"files":{},"sizes":{},"hour":7,"day":29}',
+          { cause },
+        );
       }
       yield { line, request };
     }

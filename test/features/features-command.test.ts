@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { featuresCommand } from '../../src/cli/commands/features';
-import { UsageError } from '../../src/errors';
+import { UsageError, describeError } from '../../src/errors';
 import { extractWafV1, wafV1 } from '../../src/features/waf-v1';
 import { parseRequestLine } from '../../src/features/request-line';
 
@@ -36,7 +36,8 @@ describe('features command', () => {
     const lines = [...LINES, '{"method":"GET","path":"/","args":{},"hour":99,"day":1}'];
     const failure = run(lines);
     await expect(failure).rejects.toBeInstanceOf(UsageError);
-    await expect(failure).rejects.toThrow(/line 4: field "hour"/);
+    const message = await failure.catch((error: unknown) => describeError(error));
+    expect(message).toMatch(/line 4 is not a valid request.*Reason: field "hour": must be an hour/);
   });
 
   it('reports an unreadable input file as a usage error', async () => {
