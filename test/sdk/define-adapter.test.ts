@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { AdapterRegistry } from '../../src/adapter/adapter-registry';
 import { loadModel } from '../../src/adapter/load-model';
 import { validateManifest } from '../../src/adapter/manifest';
@@ -74,9 +77,10 @@ describe('defineAdapter', () => {
         calls.push('dispose');
       },
     });
-    const dir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'define-'));
-    require('node:fs').writeFileSync(`${dir}/manifest.json`, JSON.stringify({ adapter: 'rules', threshold: 100 }));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'define-'));
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ adapter: 'rules', threshold: 100 }));
     const model = await loadModel({ modelsDir: dir, adapters: new AdapterRegistry().add(Rules), extractors: new ExtractorRegistry(), logger: silentLogger });
+    rmSync(dir, { recursive: true, force: true });
     const request: MlRequest = { method: 'GET', path: '/a/../b', args: [], files: [], sizes: [], hour: 0, day: 1 };
     // threshold 100 would pass a 5: the adapter's own decide wins.
     expect(await model.judge(request)).toEqual({ score: 5, anomaly: true });
