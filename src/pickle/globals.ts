@@ -96,7 +96,7 @@ export const ALLOWED_GLOBALS: ReadonlyMap<string, GlobalEntry> = new Map<string,
     call: (a, ctx) => {
       const [cls, base, state] = a;
       classPath(cls, 'copyreg._reconstructor', ctx);
-      if (!(base instanceof PyGlobal) || base.path !== 'builtins.object' || (state !== null && state !== undefined)) {
+      if (!(base instanceof PyGlobal) || canonicalGlobal(base.module, base.name) !== 'builtins.object' || (state !== null && state !== undefined)) {
         throw new PickleUnsupportedError('copyreg._reconstructor with a base other than object is not supported');
       }
       return ctx.newObject(cls, []);

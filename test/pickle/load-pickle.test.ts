@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { loadModelFile, loadPickle, NdArray, PyObject } from '../../src/pickle';
+import { loadModelFile, loadPickle, NdArray, PyGlobal, PyObject } from '../../src/pickle';
 import { fhex, fixture, readJson } from './expected-values';
 
 interface TreeFacts {
@@ -51,11 +51,30 @@ describe('loadModelFile on real scikit-learn 1.2.1 models', () => {
     expectTree(estimators[0].dict().get('tree_'), expected.tree0 as TreeFacts);
   });
 
-  it('DecisionTreeClassifier in protocol 2 (bytes as _codecs.encode)', () => {
+  it.each([0, 1, 2])('DecisionTreeClassifier in protocol %i (copyreg._reconstructor, _codecs.encode bytes)', (protocol) => {
     const expected = facts['decision-tree'];
-    const s = state(loadModelFile(fixture('models', 'decision-tree.pkl')));
+    const s = state(loadModelFile(fixture('models', `decision-tree-p${protocol}.pkl`)));
     expectTree(s.get('tree_'), expected.tree as TreeFacts);
     expect((s.get('classes_') as NdArray).toArray().map(String)).toEqual(expected.classes_);
+    const rs = s.get('random_state') as PyObject;
+    expect(rs.className).toBe('numpy.random.mtrand.RandomState');
+    expect((rs.dict().get('state') as Map<string, unknown>).get('key')).toBeInstanceOf(NdArray);
+  });
+
+  it('knows numpy 2 (numpy._core) and old sklearn (sklearn.ensemble.iforest) module paths', () => {
+    const model = loadModelFile(fixture('models', 'iforest-10-renamed-p2.pkl')) as PyObject;
+    expect(model.className).toBe('sklearn.ensemble.iforest.IsolationForest');
+    const estimators = model.dict().get('estimators_') as PyObject[];
+    expectTree(estimators[0].dict().get('tree_'), facts['iforest-10'].tree0 as TreeFacts);
+  });
+
+  it('OneHotEncoder: dtype=np.float64 stays a PyGlobal value, categories are object arrays', () => {
+    const expected = facts.onehot;
+    const s = state(loadModelFile(fixture('models', 'onehot.pkl')));
+    expect(s.get('dtype')).toBeInstanceOf(PyGlobal);
+    expect((s.get('dtype') as PyGlobal).path).toBe(expected.dtype_param);
+    const categories = s.get('categories_') as NdArray[];
+    expect(categories.map((c) => c.toArray())).toEqual(expected.categories);
   });
 
   it('Pipeline(StandardScaler, LogisticRegression) from joblib', () => {
