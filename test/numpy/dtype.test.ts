@@ -1,8 +1,6 @@
 import { DType } from '../../src/numpy/dtype';
 import { PICKLE_BUILD } from '../../src/pickle/protocol';
-import type { UnpickleContext } from '../../src/pickle/protocol';
 
-const ctx = {} as UnpickleContext;
 
 describe('DType', () => {
   it.each([
@@ -19,25 +17,25 @@ describe('DType', () => {
 
   it('BUILD sets byte order, flexible size, fields at offsets, datetime unit', () => {
     const f8 = DType.fromCode('f8');
-    f8[PICKLE_BUILD](Object.freeze([3, '>', null, null, null, -1, -1, 0]), ctx);
+    f8[PICKLE_BUILD](Object.freeze([3, '>', null, null, null, -1, -1, 0]));
     expect(f8.str).toBe('>f8');
     const v = DType.fromCode('V12');
     const i4 = DType.fromCode('<i4');
-    v[PICKLE_BUILD](Object.freeze([3, '|', null, Object.freeze(['a', 'b']), new Map([['a', Object.freeze([i4, 0])], ['b', Object.freeze([f8, 4])]]), 12, 1, 16]), ctx);
+    v[PICKLE_BUILD](Object.freeze([3, '|', null, Object.freeze(['a', 'b']), new Map([['a', Object.freeze([i4, 0])], ['b', Object.freeze([f8, 4])]]), 12, 1, 16]));
     expect(v.names).toEqual(['a', 'b']);
     expect(v.fields?.get('b')?.offset).toBe(4);
     const m = DType.fromCode('M8');
-    m[PICKLE_BUILD](Object.freeze([4, '<', null, null, null, -1, -1, 0, Object.freeze([new Map(), Object.freeze([new Uint8Array([110, 115]), 1, 1, 1])])]), ctx);
+    m[PICKLE_BUILD](Object.freeze([4, '<', null, null, null, -1, -1, 0, Object.freeze([new Map(), Object.freeze([new Uint8Array([110, 115]), 1, 1, 1])])]));
     expect(m.str).toBe('<M8[ns]');
   });
 
   it('BUILD refuses a field that overflows its item and a bad byte order', () => {
     const v = DType.fromCode('V4');
     const f8 = DType.fromCode('f8');
-    expect(() => v[PICKLE_BUILD](Object.freeze([3, '|', null, Object.freeze(['a']), new Map([['a', Object.freeze([f8, 0])]]), 4, 1, 16]), ctx)).toThrow(
+    expect(() => v[PICKLE_BUILD](Object.freeze([3, '|', null, Object.freeze(['a']), new Map([['a', Object.freeze([f8, 0])]]), 4, 1, 16]))).toThrow(
       expect.objectContaining({ code: 'NUMPY_FORMAT' }),
     );
-    expect(() => DType.fromCode('f8')[PICKLE_BUILD](Object.freeze([3, '!', null, null, null, -1, -1, 0]), ctx)).toThrow(
+    expect(() => DType.fromCode('f8')[PICKLE_BUILD](Object.freeze([3, '!', null, null, null, -1, -1, 0]))).toThrow(
       expect.objectContaining({ code: 'NUMPY_FORMAT' }),
     );
   });
