@@ -36,6 +36,8 @@
 --                                       plugin's variable, kept for custom rules)
 -- ------------------------------------------------------------------------
 
+-- TX variables are named "tx.name" both for m.setvar and for m.getvar
+-- (ModSecurity 2 knows no "TX:name" form in Lua).
 local P = "tx.machine-learning-plugin_"
 local DEFAULT_URL = "http://127.0.0.1:5000/"
 local DEFAULT_TIMEOUT_MS = 300

@@ -42,7 +42,9 @@ local logs = 0
 m = {
   getvar = function(name, transformation)
     assert(transformation == nil or transformation == "none", "unexpected transformation " .. tostring(transformation))
-    if name:lower():sub(1, 3) == "tx." then return tx[name:lower():sub(4)] end
+    -- ModSecurity 2's Lua API knows TX variables as "tx.name" only ("TX:name" is unknown).
+    assert(name:upper():sub(1, 3) ~= "TX:", "ModSecurity 2 does not know " .. name .. "; use tx.name")
+    if name:upper():sub(1, 3) == "TX." then return tx[name:lower():sub(4)] end
     return vars[name]
   end,
   getvars = function(name)
