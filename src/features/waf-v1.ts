@@ -1,3 +1,21 @@
+/**
+ * `waf-v1`, the default feature extractor: 58 numbers per request (docs/features.md lists each one).
+ *
+ * | field  | ModSecurity variable | type                   | example                     | feeds                          |
+ * |--------|----------------------|------------------------|-----------------------------|--------------------------------|
+ * | method | REQUEST_METHOD       | string                 | `POST`                      | method_* one-hot               |
+ * | path   | REQUEST_FILENAME     | string                 | `/shop/search.php`          | path_*, words_*, pattern_*     |
+ * | args   | ARGS                 | ordered (name, value)s | `[["ARGS:q", "1' OR 1=1"]]` | arg_*, value_*, words_*, pattern_* |
+ * | files  | FILES                | ordered (name, value)s | `[["FILES:cv", "cv.pdf"]]`  | file_*                         |
+ * | sizes  | FILES_SIZES          | ordered (name, bytes)s | `[["FILES_SIZES:cv", 20480]]` | size_*                       |
+ * | hour   | TIME_HOUR            | integer 0-23           | `7`                         | hour                           |
+ * | day    | TIME_DAY             | integer 1-31           | `29`                        | day                            |
+ * | body   | REQUEST_BODY         | string, optional       | `<?xml ...>`                | body_length, value_*, words_*, pattern_* |
+ *
+ * Every number equals the Python twin's (examples/python/crs_ml_features.py) bit for bit: lengths in
+ * code points, ASCII-only lowercasing, ASCII-class regexes, and a log2 built from + - * / only
+ * (text-stats.ts). Change nothing here without a new extractor name.
+ */
 import type { MlRequest } from '../contract/ml-request';
 import type { FeatureExtractor } from './feature-extractor';
 import { asciiLower, codePointLength, countMatches, countSubstring, entropy, forEachCodePoint, log2Int } from './text-stats';
