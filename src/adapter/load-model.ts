@@ -37,7 +37,6 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const manifest = readManifest(modelsDir);
   const AdapterClass = options.adapters.get(manifest.adapter);
   const adapter = new AdapterClass();
-  const description = adapter.describe();
   const context = buildContext(manifest, modelsDir, options);
 
   try {
@@ -51,6 +50,8 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     );
   }
 
+  // Described after loading: an adapter may learn its input kind from the model file.
+  const description = adapter.describe();
   const toInput = adapter.toInput?.bind(adapter) ?? defaultToInput(description.inputKind, context);
   const decide = adapter.decide?.bind(adapter) ?? thresholdDecision(manifest);
   const scoreBatch = async (requests: readonly MlRequest[]): Promise<Decision[]> => {
