@@ -43,6 +43,13 @@ export { ExtractorRegistry } from './features/extractor-registry';
 export { builtInExtractors, extractWafV1, parseRequestLine, WAF_V1_FEATURE_NAMES, wafV1 } from './features';
 export { calibrateScores, scoreRequests, type Calibration } from './calibrate/calibrate';
 
+// Pickle/joblib model files, read safely (docs/pickle.md).
+export {
+  loadPickle, loadModelBytes, loadModelFile, DEFAULT_PICKLE_LIMITS, createGlobalDoor, PyObject, PyGlobal, NdArray, DType,
+  type PickleLimits, type PyValue, type LoadOptions, type GlobalEntry,
+} from './pickle';
+export { inspectModelFile, type InspectReport } from './pickle/inspect-model';
+
 // The server and its wiring.
 export { createApp, DEFAULT_MAX_BODY_BYTES, type AppOptions } from './server/create-app';
 export { createContainer, BUILT_IN_ADAPTERS, BUILT_IN_EXTRACTORS, TOKENS, type ContainerOptions } from './container';
@@ -52,3 +59,5 @@ export { createLogger, silentLogger, LOG_LEVELS, type Logger, type LogLevel } fr
 // Errors: every class has a stable `code` (docs/errors.md).
 export * from './errors';
 export * from '../adapters/onnx/errors';
+export * from './pickle/errors';
+export * from './numpy/errors';
