@@ -4,6 +4,7 @@ import { UnsupportedEstimatorError } from '../errors';
 import type { EstimatorInput } from '../matrix';
 import { numericInput, toDense } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
+import { expectLength } from '../linear/state-checks';
 
 /** The pickled `__dict__` fields EllipticEnvelope uses. */
 export interface EllipticEnvelopeState {
@@ -36,7 +37,10 @@ export class EllipticEnvelope implements Estimator {
     if (!r.has('precision_') || r.value('precision_') === null) {
       throw new UnsupportedEstimatorError(pythonClass, context?.sklearnVersion, 'store_precision=False (the precision would need a pseudo-inverse); refit with store_precision=True');
     }
-    return new EllipticEnvelope(pythonClass, { location_: r.float64('location_'), precision_: r.float64('precision_'), offset_: r.number('offset_') });
+    const location = r.float64('location_');
+    const precision = r.float64('precision_');
+    expectLength(r, 'precision_', precision.length, location.length * location.length);
+    return new EllipticEnvelope(pythonClass, { location_: location, precision_: precision, offset_: r.number('offset_') });
   }
 
   scoreSamples(X: EstimatorInput): Float64Array {

@@ -42,7 +42,8 @@ export abstract class LinearClassifier implements Estimator {
     const coef = reader.float64('coef_');
     const intercept = readIntercept(reader);
     const rows = classes.length === 2 ? 1 : classes.length;
-    if (coef.length % rows !== 0) throw reader.error('coef_', `${coef.length} values do not split into ${rows} rows`);
+    if (coef.length % rows !== 0 || coef.length === 0) throw reader.error('coef_', `${coef.length} values do not split into ${rows} rows`);
+    if (typeof intercept !== 'number' && intercept.length !== rows) throw reader.error('intercept_', `holds ${intercept.length} values for ${rows} rows of coef_`);
     return { coef_: coef, intercept_: intercept, classes_: classes };
   }
 

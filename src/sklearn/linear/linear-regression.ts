@@ -39,6 +39,9 @@ export class LinearRegression implements Estimator {
     const reader = new StateReader(state, pythonClass);
     const coef = reader.array('coef_');
     const multiOutput = coef.shape.length === 2;
+    const intercept = readIntercept(reader);
+    const nTargets = multiOutput ? coef.shape[0] : 1;
+    if (typeof intercept !== 'number' && intercept.length !== nTargets) throw reader.error('intercept_', `holds ${intercept.length} values for ${nTargets} targets`);
     return { coef_: coef.toFloat64(), multiOutput, nTargets: multiOutput ? coef.shape[0] : 1, intercept_: readIntercept(reader) };
   }
 

@@ -5,6 +5,7 @@ import { denseMatrix } from '../matrix';
 import { numericInput, toDense } from '../linear/numeric-input';
 import { pairwiseSum } from '../linear/activations';
 import { StateReader } from '../state-reader';
+import { expectLength } from '../linear/state-checks';
 import { NaiveBayes } from './naive-bayes';
 
 /** The pickled `__dict__` fields GaussianNB uses (`var_` from 1.0; `sigma_` before). */
@@ -45,12 +46,17 @@ export class GaussianNB extends NaiveBayes {
 
   static fromState(state: Map<string, PyValue>, pythonClass: string): GaussianNB {
     const r = new StateReader(state, pythonClass);
-    return new GaussianNB(pythonClass, {
+    const s = {
       classes_: r.labels('classes_'),
       class_prior_: r.float64('class_prior_'),
       theta_: r.float64('theta_'),
       var_: r.float64(r.has('var_') ? 'var_' : 'sigma_'),
-    });
+    };
+    const k = s.classes_.length;
+    if (k === 0 || s.theta_.length % k !== 0) throw r.error('theta_', `${s.theta_.length} values do not split into ${k} classes`);
+    expectLength(r, 'var_', s.var_.length, s.theta_.length);
+    expectLength(r, 'class_prior_', s.class_prior_.length, k);
+    return new GaussianNB(pythonClass, s);
   }
 
   protected jointLogLikelihood(X: EstimatorInput): DenseMatrix {

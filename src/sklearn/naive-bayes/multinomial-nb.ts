@@ -3,6 +3,7 @@ import type { PyValue } from '../../pickle/python-value';
 import type { DenseMatrix, EstimatorInput } from '../matrix';
 import { affine, numericInput } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
+import { expectLength } from '../linear/state-checks';
 import { NaiveBayes } from './naive-bayes';
 
 /** The pickled `__dict__` fields the discrete naive Bayes models use. */
@@ -16,12 +17,12 @@ export interface DiscreteNBState {
 /** Reads the discrete NB state shared by Multinomial/Complement/Bernoulli. */
 export function readDiscreteNB(state: Map<string, PyValue>, pythonClass: string): DiscreteNBState & { reader: StateReader } {
   const reader = new StateReader(state, pythonClass);
-  return {
-    reader,
-    classes_: reader.labels('classes_'),
-    feature_log_prob_: reader.float64('feature_log_prob_'),
-    class_log_prior_: reader.float64('class_log_prior_'),
-  };
+  const classes = reader.labels('classes_');
+  const flp = reader.float64('feature_log_prob_');
+  const prior = reader.float64('class_log_prior_');
+  if (classes.length === 0 || flp.length % classes.length !== 0) throw reader.error('feature_log_prob_', `${flp.length} values do not split into ${classes.length} classes`);
+  expectLength(reader, 'class_log_prior_', prior.length, classes.length);
+  return { reader, classes_: classes, feature_log_prob_: flp, class_log_prior_: prior };
 }
 
 /** `sklearn.naive_bayes.MultinomialNB`: `X @ feature_log_prob_.T + class_log_prior_`; dense or CSR rows. */

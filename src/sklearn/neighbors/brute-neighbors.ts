@@ -62,6 +62,18 @@ export function readNeighborsState(reader: StateReader, context: BuildContext | 
   return { _fit_X: fit.toFloat64(), n_features_in_: fit.shape[1], p, _fit_method: fitMethod };
 }
 
+/** Number of training rows. */
+export function samplesOf(state: NeighborsState): number {
+  return state._fit_X instanceof Float64Array ? state._fit_X.length / state.n_features_in_ : state._fit_X.rows;
+}
+
+/** `1 <= k <= n_samples_fit` and whole training rows, as sklearn checks before a query. */
+export function checkNeighbours(reader: StateReader, state: NeighborsState, k: number): void {
+  const n = samplesOf(state);
+  if (!Number.isInteger(n)) throw reader.error('_fit_X', `does not hold whole rows of ${state.n_features_in_} features`);
+  if (!Number.isInteger(k) || k < 1 || k > n) throw reader.error('n_neighbors', `is ${k}, but there are ${n} training rows`);
+}
+
 /** k nearest training rows of each query row: indices and distances, nearest first. */
 export interface Neighbours {
   readonly k: number;

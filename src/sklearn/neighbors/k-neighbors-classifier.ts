@@ -5,7 +5,8 @@ import type { DenseMatrix, EstimatorInput } from '../matrix';
 import { denseMatrix } from '../matrix';
 import { numericInput } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
-import { kNeighbours, type Neighbours, type NeighborsState, readNeighborsState } from './brute-neighbors';
+import { checkNeighbours, kNeighbours, type Neighbours, type NeighborsState, readNeighborsState } from './brute-neighbors';
+import { expectIndices } from '../linear/state-checks';
 
 /** The pickled fields KNeighborsClassifier uses. */
 export interface KNeighborsClassifierState extends NeighborsState {
@@ -61,13 +62,16 @@ export class KNeighborsClassifier implements Estimator {
   static fromState(state: Map<string, PyValue>, pythonClass: string, context?: BuildContext): KNeighborsClassifier {
     const r = new StateReader(state, pythonClass);
     if (r.value('outputs_2d_') === true) throw new UnsupportedEstimatorError(pythonClass, context?.sklearnVersion, 'multi-output classification is not supported');
-    return new KNeighborsClassifier(pythonClass, {
+    const s = {
       ...readNeighborsState(r, context),
       classes_: r.labels('classes_'),
       _y: r.float64('_y'),
       n_neighbors: r.number('n_neighbors'),
       weights: readWeights(r, context),
-    });
+    };
+    checkNeighbours(r, s, s.n_neighbors);
+    expectIndices(r, '_y', s._y, s.classes_.length);
+    return new KNeighborsClassifier(pythonClass, s);
   }
 
   private votes(X: EstimatorInput): DenseMatrix {

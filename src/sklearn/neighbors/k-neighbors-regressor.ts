@@ -4,7 +4,7 @@ import type { DenseMatrix, EstimatorInput } from '../matrix';
 import { denseMatrix } from '../matrix';
 import { numericInput } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
-import { kNeighbours, type NeighborsState, readNeighborsState } from './brute-neighbors';
+import { checkNeighbours, kNeighbours, type NeighborsState, readNeighborsState, samplesOf } from './brute-neighbors';
 import { neighbourWeights, readWeights } from './k-neighbors-classifier';
 
 /**
@@ -25,6 +25,9 @@ export class KNeighborsRegressor implements Estimator {
   static fromState(state: Map<string, PyValue>, pythonClass: string, context?: BuildContext): KNeighborsRegressor {
     const r = new StateReader(state, pythonClass);
     const y = r.array('_y');
+    const base = readNeighborsState(r, context);
+    checkNeighbours(r, base, r.number('n_neighbors'));
+    if (y.shape[0] !== samplesOf(base)) throw r.error('_y', `has ${y.shape[0]} rows for ${samplesOf(base)} training rows`);
     return new KNeighborsRegressor(pythonClass, {
       ...readNeighborsState(r, context),
       _y: y.toFloat64(),

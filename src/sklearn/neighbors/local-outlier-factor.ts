@@ -5,7 +5,8 @@ import type { EstimatorInput } from '../matrix';
 import { numericInput } from '../linear/numeric-input';
 import { pairwiseSum } from '../linear/activations';
 import { StateReader } from '../state-reader';
-import { kNeighbours, type NeighborsState, readNeighborsState } from './brute-neighbors';
+import { checkNeighbours, kNeighbours, type NeighborsState, readNeighborsState, samplesOf } from './brute-neighbors';
+import { expectLength } from '../linear/state-checks';
 
 /** The pickled fields LocalOutlierFactor(novelty=True) uses. */
 export interface LocalOutlierFactorState extends NeighborsState {
@@ -37,6 +38,12 @@ export class LocalOutlierFactor implements Estimator {
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context?: BuildContext): LocalOutlierFactor {
     const r = new StateReader(state, pythonClass);
+    const base = readNeighborsState(r, context);
+    const k = r.number('n_neighbors_');
+    checkNeighbours(r, base, k);
+    const n = samplesOf(base);
+    expectLength(r, '_distances_fit_X_', r.float64('_distances_fit_X_').length, n * k);
+    expectLength(r, '_lrd', r.float64('_lrd').length, n);
     return new LocalOutlierFactor(pythonClass, {
       ...readNeighborsState(r, context),
       n_neighbors_: r.number('n_neighbors_'),

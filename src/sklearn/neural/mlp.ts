@@ -34,6 +34,12 @@ export function readMLPState(r: StateReader, context: BuildContext | undefined):
     return a.toFloat64();
   });
   const intercepts_ = r.list('intercepts_').map((b, i) => new StateReader(new Map([[`intercepts_[${i}]`, b]]), r.pythonClass).float64(`intercepts_[${i}]`));
+  if (intercepts_.length !== coefs_.length) throw r.error('intercepts_', `has ${intercepts_.length} layers, coefs_ has ${coefs_.length}`);
+  coefs.forEach((c, i) => {
+    const a = new StateReader(new Map([[`coefs_[${i}]`, c]]), r.pythonClass).array(`coefs_[${i}]`);
+    if (a.shape[0] !== shapes[i]) throw r.error('coefs_', `layer ${i} takes ${a.shape[0]} inputs, the previous layer gives ${shapes[i]}`);
+    if (intercepts_[i].length !== shapes[i + 1]) throw r.error('intercepts_', `layer ${i} has ${intercepts_[i].length} biases for ${shapes[i + 1]} units`);
+  });
   const activation = r.string('activation');
   const out = r.string('out_activation_');
   if (!ACTIVATIONS.has(activation) || !(ACTIVATIONS.has(out) || out === 'softmax')) {

@@ -40,6 +40,7 @@ export class ColumnTransformer implements Estimator {
       if (transformer === 'drop') continue;
       const cols = selectColumns(columns, nFeatures, () => new UnsupportedEstimatorError(pythonClass, context.sklearnVersion, `part "${String(name)}" selects columns by name or slice; only integer positions and boolean masks are supported (rows carry no column names)`));
       if (cols.length === 0) continue;
+      for (const c of cols) if (!Number.isInteger(c) || c < 0 || c >= nFeatures) throw r.error('transformers_', `part "${String(name)}" selects column ${c} of ${nFeatures}`);
       parts.push({ columns: cols, transformer: transformer === 'passthrough' ? null : context.build(transformer) });
     }
     return new ColumnTransformer(pythonClass, nFeatures, parts, r.value('sparse_output_') === true);

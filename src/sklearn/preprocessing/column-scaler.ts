@@ -2,6 +2,8 @@ import type { Estimator } from '../base';
 import { EstimatorInputError } from '../errors';
 import type { DenseMatrix, EstimatorInput, SparseMatrix } from '../matrix';
 import { numericInput } from '../linear/numeric-input';
+import { expectLength } from '../linear/state-checks';
+import type { StateReader } from '../state-reader';
 
 /**
  * What the per-column scalers share: `(x - offset[c]) / divisor[c]` on dense rows (in that order, as
@@ -16,6 +18,14 @@ export abstract class ColumnScaler implements Estimator {
   protected abstract readonly offset: Float64Array | null;
   /** Per-column divisor, or null for none. */
   protected abstract readonly divisor: Float64Array | null;
+
+  /** Checks that the per-column arrays have one value per feature (call at the end of fromState). */
+  protected checked(reader: StateReader): this {
+    for (const [name, values] of [['offset', this.offset], ['scale_', this.divisor]] as const) {
+      if (values !== null) expectLength(reader, name === 'offset' ? 'mean_/center_' : name, values.length, this.nFeaturesIn);
+    }
+    return this;
+  }
 
   transform(X: EstimatorInput): DenseMatrix | SparseMatrix {
     const input = numericInput(X, this.constructor.name);

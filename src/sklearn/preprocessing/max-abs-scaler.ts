@@ -20,6 +20,6 @@ export class MaxAbsScaler extends ColumnScaler {
 
   static fromState(state: Map<string, PyValue>, pythonClass: string): MaxAbsScaler {
     const r = new StateReader(state, pythonClass);
-    return new MaxAbsScaler(pythonClass, { scale_: r.float64('scale_'), n_features_in_: r.optionalNumber('n_features_in_') ?? r.float64('scale_').length });
+    return new MaxAbsScaler(pythonClass, { scale_: r.float64('scale_'), n_features_in_: r.optionalNumber('n_features_in_') ?? r.float64('scale_').length }).checked(r);
   }
 }

@@ -3,6 +3,7 @@ import type { PyValue } from '../../pickle/python-value';
 import type { DenseMatrix, EstimatorInput } from '../matrix';
 import { numericInput, toDense } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
+import { expectLength } from '../linear/state-checks';
 
 /** The pickled `__dict__` fields MinMaxScaler uses. */
 export interface MinMaxScalerState {
@@ -31,6 +32,9 @@ export class MinMaxScaler implements Estimator {
   static fromState(state: Map<string, PyValue>, pythonClass: string): MinMaxScaler {
     const r = new StateReader(state, pythonClass);
     const range = r.list('feature_range').map(Number);
+    const nFeatures = r.optionalNumber('n_features_in_') ?? r.float64('scale_').length;
+    expectLength(r, 'scale_', r.float64('scale_').length, nFeatures);
+    expectLength(r, 'min_', r.float64('min_').length, nFeatures);
     return new MinMaxScaler(pythonClass, {
       scale_: r.float64('scale_'),
       min_: r.float64('min_'),

@@ -55,6 +55,10 @@ export class OneHotEncoder implements Estimator {
     const rawDrop = r.has('drop_idx_') ? r.value('drop_idx_') : null;
     const dropList = rawDrop === null ? categories.map(() => null) : r.list('drop_idx_');
     const drop = dropList.map((d) => (d === null ? null : (toNumber(d as PyValue) ?? null)));
+    if (drop.length !== categories.length) throw r.error('drop_idx_', `has ${drop.length} entries for ${categories.length} columns`);
+    drop.forEach((d, i) => {
+      if (d !== null && (!Number.isInteger(d) || d < 0 || d >= categories[i].length)) throw r.error('drop_idx_', `column ${i} drops category ${d} of ${categories[i].length}`);
+    });
     const sparseFlag = r.has('sparse_output') ? r.value('sparse_output') : r.value('sparse');
     return new OneHotEncoder(pythonClass, {
       categories_: categories,

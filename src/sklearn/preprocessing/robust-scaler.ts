@@ -26,6 +26,6 @@ export class RobustScaler extends ColumnScaler {
       center_: opt('with_centering', 'center_'),
       scale_: opt('with_scaling', 'scale_'),
       n_features_in_: r.optionalNumber('n_features_in_') ?? r.float64(r.value('scale_') !== null ? 'scale_' : 'center_').length,
-    });
+    }).checked(r);
   }
 }

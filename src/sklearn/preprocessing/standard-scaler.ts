@@ -31,12 +31,13 @@ export class StandardScaler extends ColumnScaler {
   static fromState(state: Map<string, PyValue>, pythonClass: string): StandardScaler {
     const r = new StateReader(state, pythonClass);
     const opt = (name: string) => (r.has(name) && r.value(name) !== null ? r.float64(name) : null);
-    return new StandardScaler(pythonClass, {
+    const scaler = new StandardScaler(pythonClass, {
       with_mean: r.value('with_mean') === true,
       with_std: r.value('with_std') === true,
       mean_: opt('mean_'),
       scale_: opt('scale_'),
       n_features_in_: r.optionalNumber('n_features_in_') ?? (opt('mean_') ?? opt('scale_') ?? new Float64Array()).length,
     });
+    return scaler.checked(r);
   }
 }

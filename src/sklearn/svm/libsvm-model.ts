@@ -54,6 +54,35 @@ export function readLibsvmState(reader: StateReader, sklearnVersion: string | un
   };
 }
 
+/**
+ * The consistency checks sklearn itself makes before handing arrays to libsvm (the CVE-2020-28975
+ * guard on `_n_support`, among others): a tampered file fails here with EstimatorStateError instead of
+ * reading past its arrays.
+ * @param nClasses the classifier's class count, or 0 for one-class/regression models
+ */
+export function checkLibsvmShapes(reader: StateReader, state: LibsvmState, nClasses: number): void {
+  const { nSV, n_features_in_: d, support_vectors_: sv, _dual_coef_, _intercept_, _n_support } = state;
+  const fail = (name: string, problem: string) => reader.error(name, problem);
+  if (!Number.isInteger(nSV) || nSV < 0) throw fail('support_vectors_', `does not hold whole rows of ${d} features`);
+  if (!(sv instanceof Float64Array) && sv.cols !== d) throw fail('support_vectors_', `has ${sv.cols} columns, expected ${d}`);
+  if (nClasses === 0) {
+    if (_dual_coef_.length !== nSV) throw fail('_dual_coef_', `holds ${_dual_coef_.length} values for ${nSV} support vectors`);
+    if (_intercept_.length < 1) throw fail('_intercept_', 'is empty');
+    return;
+  }
+  let total = 0;
+  for (const n of _n_support) {
+    if (!Number.isInteger(n) || n < 0) throw fail('_n_support', `holds ${n}, not a count`);
+    total += n;
+  }
+  if (_n_support.length !== nClasses || total !== nSV) {
+    throw fail('_n_support', `counts ${total} support vectors in ${_n_support.length} classes, but the model has ${nSV} and ${nClasses} classes (the file was altered)`);
+  }
+  const pairs = (nClasses * (nClasses - 1)) / 2;
+  if (_dual_coef_.length !== (nClasses - 1) * nSV) throw fail('_dual_coef_', `holds ${_dual_coef_.length} values, expected ${(nClasses - 1) * nSV}`);
+  if (_intercept_.length !== pairs) throw fail('_intercept_', `holds ${_intercept_.length} values, expected ${pairs}`);
+}
+
 /** Input as the model needs it: dense rows, or CSR (zeros dropped, as `sp.csr_matrix(X)`) for a sparse model. */
 export function libsvmInput(state: LibsvmState, X: NumericInput): NumericInput {
   if (state.support_vectors_ instanceof Float64Array) return toDense(X);

@@ -3,7 +3,7 @@ import type { PyValue } from '../../pickle/python-value';
 import type { EstimatorInput } from '../matrix';
 import { numericInput } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
-import { libsvmInput, type LibsvmState, readLibsvmState, singleDecisionValues } from './libsvm-model';
+import { checkLibsvmShapes, libsvmInput, type LibsvmState, readLibsvmState, singleDecisionValues } from './libsvm-model';
 
 /** OneClassSVM's state: libsvm's plus `offset_` (= -_intercept_). */
 export interface OneClassSVMState extends LibsvmState {
@@ -28,7 +28,9 @@ export class OneClassSVM implements Estimator {
   static fromState(state: Map<string, PyValue>, pythonClass: string, context?: BuildContext): OneClassSVM {
     const r = new StateReader(state, pythonClass);
     const offset = r.float64('offset_');
-    return new OneClassSVM(pythonClass, { ...readLibsvmState(r, context?.sklearnVersion), offset_: offset[0] });
+    const libsvm = readLibsvmState(r, context?.sklearnVersion);
+    checkLibsvmShapes(r, libsvm, 0);
+    return new OneClassSVM(pythonClass, { ...libsvm, offset_: offset[0] });
   }
 
   decisionFunction(X: EstimatorInput): Float64Array {

@@ -5,7 +5,7 @@ import type { DenseMatrix, EstimatorInput } from '../matrix';
 import { denseMatrix } from '../matrix';
 import { argmaxRows, numericInput } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
-import { libsvmInput, type LibsvmState, pairwiseDecisionValues, readLibsvmState } from './libsvm-model';
+import { checkLibsvmShapes, libsvmInput, type LibsvmState, pairwiseDecisionValues, readLibsvmState } from './libsvm-model';
 import { libsvmProbabilities } from './platt-coupling';
 
 /** The pickled `__dict__` fields SVC/NuSVC use beyond libsvm's. */
@@ -40,9 +40,15 @@ export class SVC implements Estimator {
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context?: BuildContext): SVC {
     const r = new StateReader(state, pythonClass);
+    const libsvm = readLibsvmState(r, context?.sklearnVersion);
+    const classes = r.labels('classes_');
+    checkLibsvmShapes(r, libsvm, classes.length);
+    const probA = r.float64('_probA');
+    const pairs = (classes.length * (classes.length - 1)) / 2;
+    if (probA.length !== 0 && (probA.length !== pairs || r.float64('_probB').length !== pairs)) throw r.error('_probA', `expected ${pairs} Platt parameters`);
     return new SVC(pythonClass, {
-      ...readLibsvmState(r, context?.sklearnVersion),
-      classes_: r.labels('classes_'),
+      ...libsvm,
+      classes_: classes,
       decision_function_shape: r.string('decision_function_shape'),
       break_ties: r.has('break_ties') && r.value('break_ties') === true,
       probability: r.value('probability') === true,

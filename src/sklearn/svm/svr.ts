@@ -3,7 +3,7 @@ import type { PyValue } from '../../pickle/python-value';
 import type { EstimatorInput } from '../matrix';
 import { numericInput } from '../linear/numeric-input';
 import { StateReader } from '../state-reader';
-import { libsvmInput, type LibsvmState, readLibsvmState, singleDecisionValues } from './libsvm-model';
+import { checkLibsvmShapes, libsvmInput, type LibsvmState, readLibsvmState, singleDecisionValues } from './libsvm-model';
 
 /** `sklearn.svm.SVR` and `NuSVR`: predict is libsvm's `sum_k coef_k K(x, sv_k) + _intercept_`. */
 export class SVR implements Estimator {
@@ -18,7 +18,10 @@ export class SVR implements Estimator {
   }
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context?: BuildContext): SVR {
-    return new SVR(pythonClass, readLibsvmState(new StateReader(state, pythonClass), context?.sklearnVersion));
+    const r = new StateReader(state, pythonClass);
+    const libsvm = readLibsvmState(r, context?.sklearnVersion);
+    checkLibsvmShapes(r, libsvm, 0);
+    return new SVR(pythonClass, libsvm);
   }
 
   predict(X: EstimatorInput): Float64Array {

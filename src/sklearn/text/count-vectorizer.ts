@@ -38,6 +38,11 @@ export class CountVectorizer implements Estimator {
       if (typeof term !== 'string' || c === undefined) throw reader.error('vocabulary_', 'expected str keys and int values');
       vocabulary.set(term, c);
     }
+    const seen = new Set<number>();
+    for (const c of vocabulary.values()) {
+      if (!Number.isInteger(c) || c < 0 || c >= vocabulary.size || seen.has(c)) throw reader.error('vocabulary_', `column ${c} is not a unique index below ${vocabulary.size}`);
+      seen.add(c);
+    }
     return { ...readAnalyzerState(reader, context?.sklearnVersion), vocabulary_: vocabulary, binary: reader.value('binary') === true };
   }
 
