@@ -78,12 +78,12 @@ local function json_string(text)
   end) .. '"'
 end
 
--- ModSecurity collection -> ordered JSON object; repeated names are kept as
--- repeated keys (the server reads them in order). Numeric values may go as
+-- Entries ({name=, value=}) -> ordered JSON object; repeated names are kept
+-- as repeated keys (the server reads them in order). Numeric values may go as
 -- JSON numbers (sizes), everything else as strings.
-local function json_object(variable, numeric)
+local function json_object(entries, numeric)
   local parts = {}
-  for _, entry in ipairs(m.getvars(variable, "none") or {}) do
+  for _, entry in ipairs(entries) do
     local value = tostring(entry.value or "")
     if not (numeric and value:match("^%d+$")) then value = json_string(value) end
     parts[#parts + 1] = json_string(tostring(entry.name)) .. ":" .. value
@@ -91,24 +91,63 @@ local function json_object(variable, numeric)
   return "{" .. table.concat(parts, ",") .. "}"
 end
 
-local function build_body()
+-- libmodsecurity 3 stores m.setvar values as given, without macro expansion;
+-- ModSecurity 2 expands them. That tells the engines apart without touching
+-- a variable libmodsecurity 3 might not know (it aborts the worker then).
+local function is_libmodsecurity3()
+  m.setvar(P .. "engine_probe", "%{" .. P .. "no_such_variable}3")
+  return m.getvar(P .. "engine_probe", "none") ~= "3"
+end
+
+-- a=1&b=%22x%22 -> ARGS:a, ARGS:b entries, decoded as ModSecurity does (+ is a space).
+local function form_entries(text, entries)
+  local function decode(part)
+    return (part:gsub("%+", " "):gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
+  end
+  for part in (text or ""):gmatch("[^&]+") do
+    local name, value = part:match("^([^=]*)=?(.*)$")
+    entries[#entries + 1] = { name = "ARGS:" .. decode(name), value = decode(value) }
+  end
+  return entries
+end
+
+-- The request as ModSecurity parsed it. libmodsecurity 3.0.x aborts on
+-- m.getvars("ARGS") and m.getvar("TIME_HOUR"), so there the client parses the
+-- query string and a url-encoded body itself, takes the time from the OS, and
+-- sends any other body (multipart included) raw.
+local function request_fields(v3)
+  local processor = m.getvar("REQBODY_PROCESSOR", "none") or ""
+  local raw = m.getvar("REQUEST_BODY", "none")
+  local args, files, sizes, hour, day
+  if v3 then
+    args = form_entries(m.getvar("QUERY_STRING", "none"), {})
+    if processor == "URLENCODED" then form_entries(raw, args) end
+    files, sizes = {}, {}
+    hour, day = os.date("%H"), os.date("%d")
+  else
+    args = m.getvars("ARGS", "none") or {}
+    files = m.getvars("FILES", "none") or {}
+    sizes = m.getvars("FILES_SIZES", "none") or {}
+    hour, day = m.getvar("TIME_HOUR", "none") or "", m.getvar("TIME_DAY", "none") or ""
+  end
   local fields = {
     { "method", m.getvar("REQUEST_METHOD", "none") or "" },
     { "path", m.getvar("REQUEST_FILENAME", "none") or "" },
-    { "args", json_object("ARGS", false) },
-    { "files", json_object("FILES", false) },
-    { "sizes", json_object("FILES_SIZES", true) },
-    { "hour", m.getvar("TIME_HOUR", "none") or "" },
-    { "day", m.getvar("TIME_DAY", "none") or "" },
+    { "args", json_object(args, false) },
+    { "files", json_object(files, false) },
+    { "sizes", json_object(sizes, true) },
+    { "hour", hour },
+    { "day", day },
   }
   -- Forms arrive as ARGS already; any other body is sent raw.
-  local processor = m.getvar("REQBODY_PROCESSOR", "none") or ""
-  if processor ~= "URLENCODED" and processor ~= "MULTIPART" then
-    local raw = m.getvar("REQUEST_BODY", "none")
-    if raw ~= nil and raw ~= "" then fields[#fields + 1] = { "body", raw } end
-  end
+  local parsed = processor == "URLENCODED" or (processor == "MULTIPART" and not v3)
+  if not parsed and raw ~= nil and raw ~= "" then fields[#fields + 1] = { "body", raw } end
+  return fields
+end
+
+local function build_body()
   local out = {}
-  for i, field in ipairs(fields) do out[i] = field[1] .. "=" .. url_encode(field[2]) end
+  for i, field in ipairs(request_fields(is_libmodsecurity3())) do out[i] = field[1] .. "=" .. url_encode(field[2]) end
   return table.concat(out, "&")
 end
 

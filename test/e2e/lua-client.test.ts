@@ -315,5 +315,54 @@ describeServers('machine-learning-client.lua with a mock m', () => {
       const open = await drive(pass.url, { tx: { 'machine-learning-plugin_fail_policy': 'open' } }, hidden);
       expect(open.tx.get('action')).toBe('pass');
     });
+
+    describe('as under libmodsecurity 3.0.9 (MOCK_ENGINE=libmodsecurity3)', () => {
+      const V3 = { MOCK_ENGINE: 'libmodsecurity3' };
+
+      test('args come from the query string and a url-encoded body, parsed by the client', async () => {
+        const before = record.bodies.length;
+        const result = await drive(
+          record.url,
+          {
+            vars: {
+              REQUEST_METHOD: 'POST',
+              QUERY_STRING: 'a=1%262%3D3&plus=%2B+%25&uni=%C3%A9%E2%82%AC&a=x',
+              REQBODY_PROCESSOR: 'URLENCODED',
+              REQUEST_BODY: 'q=say+%22hi%22+%5C&multi=line%0Atwo&flag',
+            },
+          },
+          V3,
+        );
+        expect(result.tx.get('ml_status')).toBe('pass');
+        const parsed = parseRequestBody(record.bodies[before]);
+        expect(parsed.args).toEqual([
+          ['ARGS:a', '1&2=3'],
+          ['ARGS:plus', '+ %'],
+          ['ARGS:uni', 'é€'],
+          ['ARGS:a', 'x'],
+          ['ARGS:q', 'say "hi" \\'],
+          ['ARGS:multi', 'line\ntwo'],
+          ['ARGS:flag', ''],
+        ]);
+        expect(parsed.body).toBeUndefined();
+        expect(parsed.hour).toBeGreaterThanOrEqual(0);
+        expect(parsed.day).toBeGreaterThanOrEqual(1);
+      });
+
+      test('a multipart body is sent raw (its parts cannot be listed there)', async () => {
+        const before = record.bodies.length;
+        const multipart = '--X\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\n\r\nhi\r\n--X--\r\n';
+        await drive(record.url, { vars: { REQUEST_METHOD: 'POST', REQBODY_PROCESSOR: 'MULTIPART', REQUEST_BODY: multipart } }, V3);
+        const parsed = parseRequestBody(record.bodies[before]);
+        expect(parsed.body).toBe(multipart);
+        expect(parsed.files).toEqual([]);
+      });
+
+      test('a negative score is stored as given (no sign rule there)', async () => {
+        const result = await drive(fraction.url, {}, V3);
+        expect(result.tx.get('ml_score')).toBe('-0.35');
+        expect(result.tx.get('action')).toBe('block');
+      });
+    });
   });
 });

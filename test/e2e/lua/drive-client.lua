@@ -38,16 +38,24 @@ local function expand(value)
   return (value:gsub("%%{[Tt][Xx]%.([^}]+)}", function(name) return tx[name:lower()] or "" end))
 end
 
+-- MOCK_ENGINE=libmodsecurity3 mimics libmodsecurity 3.0.9 instead: setvar stores values as
+-- given, and the calls that abort its worker (getvars on a whole collection, getvar of
+-- TIME_HOUR / TIME_DAY) raise an error here.
+local v3 = os.getenv("MOCK_ENGINE") == "libmodsecurity3"
+local V3_ABORTS = { TIME_HOUR = true, TIME_DAY = true }
+
 local logs = 0
 m = {
   getvar = function(name, transformation)
     assert(transformation == nil or transformation == "none", "unexpected transformation " .. tostring(transformation))
     -- ModSecurity 2's Lua API knows TX variables as "tx.name" only ("TX:name" is unknown).
+    assert(not (v3 and V3_ABORTS[name]), "libmodsecurity 3 aborts the worker on getvar " .. name)
     assert(name:upper():sub(1, 3) ~= "TX:", "ModSecurity 2 does not know " .. name .. "; use tx.name")
     if name:upper():sub(1, 3) == "TX." then return tx[name:lower():sub(4)] end
     return vars[name]
   end,
   getvars = function(name)
+    assert(not v3, "libmodsecurity 3 aborts the worker on getvars " .. name)
     local list = collections[name]
     assert(list, "unexpected collection " .. name)
     return list
@@ -57,7 +65,9 @@ m = {
     local key = name:lower():sub(4)
     value = tostring(value)
     local first = value:sub(1, 1)
-    if first == "+" or first == "-" then
+    if v3 then
+      tx[key] = value
+    elseif first == "+" or first == "-" then
       -- ModSecurity 2: relative change by atoi(value) on the current integer.
       local current = tonumber(tx[key]) or 0
       local delta = tonumber(value:match("^[-+]%d*")) or 0
