@@ -1,11 +1,12 @@
 """Realistic benign traffic in the parsed-request shape (see crs_requests.py for the field rules).
 
 Generated, not recorded: forms (login, sign-up, contact with free text), searches in several languages,
-REST calls with JSON bodies (ARGS:json.*), pagination and filters, uploads, static assets, long values
+REST calls with JSON bodies (ARGS:json.* plus the raw body, as the client sends them), pagination and filters, uploads, static assets, long values
 (tokens, base64 images, long comments). Free text deliberately contains what trips naive rules:
 apostrophes (O'Brien, don't), parentheses, URLs, e-mail addresses, code-like words ("select a plan").
 """
 import base64
+import json
 import random
 import string
 
@@ -50,7 +51,30 @@ def token(rng, n):
     return ''.join(rng.choice(string.ascii_letters + string.digits + '-_') for _ in range(n))
 
 
+def json_body(args):
+    """The JSON text behind ARGS:json.* pairs: the Lua client sends a JSON body raw *and* as ARGS."""
+    root = {}
+    for name, value in args:
+        if name.startswith('ARGS:json.'):
+            *parents, leaf = name[len('ARGS:json.'):].split('.')
+            node = root
+            for key in parents:
+                node = node.setdefault(key, {})
+            node[leaf] = value
+
+    def listify(node):
+        if not isinstance(node, dict):
+            return node
+        node = {k: listify(v) for k, v in node.items()}
+        if node and sorted(node) == [str(i) for i in range(len(node))] and len(node) < 10:
+            return [node[str(i)] for i in range(len(node))]
+        return node
+    return json.dumps(listify(root), ensure_ascii=False)
+
+
 def req(rng, method, path, args=(), files=(), sizes=(), body=None):
+    if body is None and any(name.startswith('ARGS:json.') for name, _ in args):
+        body = json_body(args)
     r = {'method': method, 'path': path, 'args': list(args), 'files': list(files), 'sizes': list(sizes),
          'hour': rng.choices(range(24), weights=[1, 1, 1, 1, 1, 2, 3, 5, 8, 9, 9, 9, 8, 9, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1])[0],
          'day': rng.randint(1, 31)}

@@ -5,9 +5,10 @@ Each test stage's `input` (method, uri, headers, data, or a base64 `encoded_requ
   path  = REQUEST_FILENAME: the URI before "?", as sent (not decoded);
   args  = ARGS: query-string and url-encoded/multipart form fields as ("ARGS:name", value), each
           side url-decoded ("+" is a space, %XX a byte) and read as UTF-8 with surrogateescape;
-          a JSON body becomes ARGS:json.<path> (ModSecurity's JSON body processor naming);
+          a JSON body also becomes ARGS:json.<path> (ModSecurity's JSON body processor naming);
   files = FILES / FILES_SIZES from multipart parts that carry a filename;
-  body  = any other non-empty body (XML, text...), as our own client sends it.
+  body  = any non-form body (JSON, XML, text...), raw, as plugin/machine-learning-client.lua sends it
+          whenever REQBODY_PROCESSOR is neither URLENCODED nor MULTIPART.
 Headers and cookies are not part of the contract, so attacks hidden there are invisible to the model
 (`visible` says whether anything but the method reached args, path or body).
 
@@ -96,10 +97,11 @@ def to_request(method, uri, headers, data, rng):
             more, files, sizes = parse_multipart(data, boundary)
             args += more
         elif 'json' in ctype:
+            body = data  # the client sends non-form bodies raw, and ModSecurity's JSON processor also fills ARGS
             try:
                 flatten_json(json.loads(data), 'json', args)
             except ValueError:
-                body = data
+                pass
         elif ctype == '' or 'x-www-form-urlencoded' in ctype:
             args += parse_form(data)
         else:
