@@ -5,6 +5,7 @@ import { denseMatrix, type DenseMatrix, type EstimatorInput } from '../matrix';
 import { StateReader } from '../state-reader';
 import { shortName } from '../tree/decision-tree-classifier';
 import { toFloat32Rows, type Float32Rows } from '../tree/float32-input';
+import { log } from '../tree/libm';
 import { argmax } from '../tree/numpy-math';
 import { BoostingStages, asMatrix, clipProbability, readInit } from './boosting-stages';
 import { expit, softmaxByLogSumExp } from './links';
@@ -66,10 +67,10 @@ export class GradientBoostingClassifier implements Estimator {
       const nClasses = proba.cols;
       for (let r = 0; r < rows.rows; r++) {
         if (this.loss === 'multinomial') {
-          for (let k = 0; k < K; k++) raw[r * K + k] = Math.log(clipProbability(proba.data[r * nClasses + k]));
+          for (let k = 0; k < K; k++) raw[r * K + k] = log(clipProbability(proba.data[r * nClasses + k]));
         } else {
           const p = clipProbability(proba.data[r * nClasses + 1]);
-          raw[r] = this.loss === 'binomial' ? Math.log(p / (1 - p)) : 0.5 * Math.log(p / (1 - p));
+          raw[r] = this.loss === 'binomial' ? log(p / (1 - p)) : 0.5 * log(p / (1 - p));
         }
       }
     }

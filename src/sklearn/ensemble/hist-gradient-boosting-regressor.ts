@@ -3,6 +3,7 @@ import type { BuildContext, Estimator } from '../base';
 import { UnsupportedEstimatorError } from '../errors';
 import type { EstimatorInput } from '../matrix';
 import { StateReader } from '../state-reader';
+import { exp } from '../tree/libm';
 import { HistPredictors, toFloat64Rows } from './hist-predictors';
 
 /** The pickled `__dict__` attributes read here (scikit-learn 1.2.1 names). */
@@ -21,8 +22,8 @@ const INVERSE_LINKS = new Map<string, (raw: number) => number>([
   ['absolute_error', (raw) => raw],
   ['least_absolute_deviation', (raw) => raw],
   ['quantile', (raw) => raw],
-  ['poisson', Math.exp],
-  ['gamma', Math.exp],
+  ['poisson', exp],
+  ['gamma', exp],
 ]);
 
 /**

@@ -4,6 +4,7 @@ import { EstimatorStateError, UnsupportedEstimatorError } from '../errors';
 import type { EstimatorInput } from '../matrix';
 import { StateReader, toNumber } from '../state-reader';
 import { toFloat32Rows } from '../tree/float32-input';
+import { exp2, log } from '../tree/libm';
 import { TreeStructure } from '../tree/tree-structure';
 import { FlatForest } from './flat-forest';
 
@@ -27,7 +28,7 @@ const EULER_GAMMA = 0.5772156649015329;
 export function averagePathLength(n: number): number {
   if (n <= 1) return 0;
   if (n === 2) return 1;
-  return 2.0 * (Math.log(n - 1.0) + EULER_GAMMA) - (2.0 * (n - 1.0)) / n;
+  return 2.0 * (log(n - 1.0) + EULER_GAMMA) - (2.0 * (n - 1.0)) / n;
 }
 
 /**
@@ -87,7 +88,7 @@ export class IsolationForest implements Estimator {
     const { forest, leafDepths, denominator } = this;
     if (rows.rows === 1) out[0] = forest.sum(leafDepths, rows.data, 0);
     else forest.addLeafValues(leafDepths, rows.data, rows.rows, rows.cols, out);
-    for (let r = 0; r < rows.rows; r++) out[r] = -(2 ** -(denominator !== 0 ? out[r] / denominator : 1));
+    for (let r = 0; r < rows.rows; r++) out[r] = -exp2(-(denominator !== 0 ? out[r] / denominator : 1));
     return out;
   }
 
