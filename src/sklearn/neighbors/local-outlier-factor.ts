@@ -34,6 +34,8 @@ export class LocalOutlierFactor implements Estimator {
     private readonly state: LocalOutlierFactorState,
   ) {
     this.nFeaturesIn = state.n_features_in_;
+    // sklearn's `available_if(novelty)`: the methods for new rows do not exist without novelty=True.
+    if (!state.novelty) for (const method of ['scoreSamples', 'decisionFunction', 'predict']) Object.defineProperty(this, method, { value: undefined });
   }
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context?: BuildContext): LocalOutlierFactor {

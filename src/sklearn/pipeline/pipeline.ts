@@ -1,4 +1,4 @@
-import type { BuildContext, Estimator } from '../base';
+import type { BuildContext, Estimator, Label } from '../base';
 import type { PyValue } from '../../pickle/python-value';
 import type { DenseMatrix, EstimatorInput, SparseMatrix } from '../matrix';
 import { StateReader } from '../state-reader';
@@ -14,7 +14,7 @@ const FINAL_METHODS: readonly Method[] = ['predict', 'predictProba', 'decisionFu
 export class Pipeline implements Estimator {
   static readonly pythonNames: readonly string[] = ['sklearn.pipeline.Pipeline'];
   readonly nFeaturesIn: number | undefined;
-  predict?: (X: EstimatorInput) => Float64Array | DenseMatrix | import('../base').Label[];
+  predict?: (X: EstimatorInput) => Float64Array | DenseMatrix | Label[];
   predictProba?: (X: EstimatorInput) => DenseMatrix;
   decisionFunction?: (X: EstimatorInput) => Float64Array | DenseMatrix;
   scoreSamples?: (X: EstimatorInput) => Float64Array;

@@ -36,6 +36,8 @@ export class SVC implements Estimator {
     private readonly state: SVCState,
   ) {
     this.nFeaturesIn = state.n_features_in_;
+    // sklearn's `available_if`: without probability=True the method does not exist at all.
+    if (!state.probability || state._probA.length === 0) Object.defineProperty(this, 'predictProba', { value: undefined });
   }
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context?: BuildContext): SVC {
