@@ -21,7 +21,7 @@ export interface SimpleImputerState {
  * `keep_empty_features` (then they become 0), except with strategy "constant".
  */
 export class SimpleImputer implements Estimator {
-  static readonly pythonNames: readonly string[] = ['sklearn.impute._base.SimpleImputer'];
+  static readonly pythonNames: readonly string[] = ['sklearn.impute._base.SimpleImputer', 'sklearn.impute.SimpleImputer'];
   readonly nFeaturesIn: number;
   private readonly kept: number[];
 

@@ -50,7 +50,8 @@ export function readLibsvmState(reader: StateReader, sklearnVersion: string | un
     n_features_in_: nFeatures,
     _dual_coef_: dual,
     _intercept_: reader.float64('_intercept_'),
-    _n_support: reader.float64('_n_support'),
+    // `_n_support` from sklearn 0.23; earlier files keep the counts in `n_support_`
+    _n_support: reader.float64(reader.has('_n_support') ? '_n_support' : 'n_support_'),
   };
 }
 

@@ -45,17 +45,20 @@ export class SVC implements Estimator {
     const libsvm = readLibsvmState(r, context?.sklearnVersion);
     const classes = r.labels('classes_');
     checkLibsvmShapes(r, libsvm, classes.length);
-    const probA = r.float64('_probA');
+    // `_probA/_probB` from sklearn 0.23; earlier files: `probA_/probB_`
+    const [nameA, nameB] = r.has('_probA') ? ['_probA', '_probB'] : ['probA_', 'probB_'];
+    const probA = r.float64(nameA);
+    const probB = r.float64(nameB);
     const pairs = (classes.length * (classes.length - 1)) / 2;
-    if (probA.length !== 0 && (probA.length !== pairs || r.float64('_probB').length !== pairs)) throw r.error('_probA', `expected ${pairs} Platt parameters`);
+    if (probA.length !== 0 && (probA.length !== pairs || probB.length !== pairs)) throw r.error(nameA, `expected ${pairs} Platt parameters`);
     return new SVC(pythonClass, {
       ...libsvm,
       classes_: classes,
       decision_function_shape: r.string('decision_function_shape'),
       break_ties: r.has('break_ties') && r.value('break_ties') === true,
       probability: r.value('probability') === true,
-      _probA: r.float64('_probA'),
-      _probB: r.float64('_probB'),
+      _probA: probA,
+      _probB: probB,
     });
   }
 
