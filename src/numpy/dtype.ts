@@ -1,4 +1,4 @@
-import { PICKLE_BUILD, type Buildable, type UnpickleContext } from '../pickle/protocol';
+import { PICKLE_BUILD, type Buildable } from '../pickle/protocol';
 import type { PyValue } from '../pickle/python-value';
 import { NumpyFormatError } from './errors';
 
@@ -146,6 +146,7 @@ export class DType implements Buildable {
       }
     }
     if (typeof elsize === 'number' && elsize >= 0 && (this.kind === 'U' || this.kind === 'S' || this.kind === 'V')) {
+      if (this.kind === 'U' && elsize % 4 !== 0) throw new NumpyFormatError(`numpy unicode dtype size ${elsize} is not a multiple of 4`);
       this._itemsize = elsize;
     }
     const full = version === 0 ? [] : s;
@@ -155,26 +156,20 @@ export class DType implements Buildable {
       const unit = full[8][1][0];
       this._unit = unit instanceof Uint8Array ? new TextDecoder('latin1').decode(unit) : String(unit);
     }
+    if (this._subarray !== undefined) {
+      const count = this._subarray.shape.reduce((a, b) => a * b, 1);
+      if (count * this._subarray.base.itemsize !== this._itemsize) {
+        throw new NumpyFormatError(`numpy subarray dtype of ${count} x ${this._subarray.base.itemsize} bytes does not fill its ${this._itemsize}-byte item`);
+      }
+    }
     for (const field of this._fields?.values() ?? []) {
-      if (field.offset + field.dtype.fullSize > this._itemsize) throw new NumpyFormatError(`numpy dtype field at offset ${field.offset} overflows the ${this._itemsize}-byte item`);
+      if (field.offset + field.dtype.itemsize > this._itemsize) throw new NumpyFormatError(`numpy dtype field at offset ${field.offset} overflows the ${this._itemsize}-byte item`);
     }
     return this;
-  }
-
-  /** Bytes of one item including a subarray (`('<f4', (2,3))` is 24). */
-  get fullSize(): number {
-    return this._itemsize;
   }
 }
 
 function toIndex(value: PyValue, what: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new NumpyFormatError(`numpy dtype ${what} is not a non-negative integer`);
   return value;
-}
-
-/** Used by the unpickler entry for `numpy.dtype`; the context is unused but keeps the builder shape uniform. */
-export function dtypeFromArgs(args: readonly PyValue[], _ctx?: UnpickleContext): DType {
-  const code = args[0];
-  if (typeof code !== 'string') throw new NumpyFormatError('numpy.dtype needs a type code string');
-  return DType.fromCode(code);
 }

@@ -15,6 +15,8 @@ export interface PickleLimits {
    * Outputs under 1 MiB are always allowed.
    */
   readonly maxCompressionRatio: number;
+  /** Bytes of one Python int (LONG4; text INT/LONG digits count 1 byte per 2 digits). Huge ints are slow to decode. */
+  readonly maxIntBytes: number;
   /** Opcodes executed, nested joblib pickles included. */
   readonly maxOpcodes: number;
   /** Memo entries (PUT/MEMOIZE) of one stream. */
@@ -40,6 +42,7 @@ export const DEFAULT_PICKLE_LIMITS: Readonly<PickleLimits> = Object.freeze({
   maxFileBytes: 512 * MiB,
   maxDecompressedBytes: 1024 * MiB,
   maxCompressionRatio: 5_000,
+  maxIntBytes: 4096,
   maxOpcodes: 10_000_000,
   maxMemoEntries: 1_000_000,
   maxStackDepth: 1_000_000,
