@@ -5,7 +5,7 @@ import type { EstimatorInput } from '../matrix';
 import { StateReader, toNumber } from '../state-reader';
 import { toFloat32Rows } from '../tree/float32-input';
 import { exp2, log } from '../tree/libm';
-import { TreeStructure } from '../tree/tree-structure';
+import { TREE_LEAF, TreeStructure } from '../tree/tree-structure';
 import { FlatForest } from './flat-forest';
 
 /** The pickled `__dict__` attributes read here (scikit-learn 1.2.1 names). */
@@ -74,7 +74,11 @@ export class IsolationForest implements Estimator {
     const forest = new FlatForest(trees);
     const pathNodes = trees.map((tree) => tree.pathLengths());
     // np.ravel(node_indicator.sum(axis=1)) + _average_path_length(n_samples_leaf) - 1.0, per leaf
-    const leafDepths = forest.table((tree, node, t) => pathNodes[t][node] + averagePathLength(tree.nNodeSamples[node]) - 1.0);
+    const leafSamples = trees.map((tree) => tree.nNodeSamples);
+    // c(n) depends on the leaf size only: computed once per distinct size, for leaves only.
+    const pathLength = new Map<number, number>();
+    const c = (n: number) => pathLength.get(n) ?? pathLength.set(n, averagePathLength(n)).get(n)!;
+    const leafDepths = forest.table((tree, node, t) => (tree.left[node] === TREE_LEAF ? pathNodes[t][node] + c(leafSamples[t][node]) - 1.0 : 0));
     const maxSamples = toNumber(reader.value('max_samples_'));
     if (maxSamples === undefined) throw reader.error('max_samples_', 'expected a number');
     const denominator = trees.length * averagePathLength(maxSamples);

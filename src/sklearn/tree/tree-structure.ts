@@ -24,8 +24,8 @@ export class TreeStructure {
     readonly right: Int32Array,
     readonly feature: Int32Array,
     readonly threshold: Float64Array,
-    /** `n_node_samples` per node (IsolationForest's leaf sizes). */
-    readonly nNodeSamples: Float64Array,
+    /** `n_node_samples` per node, read on first use (only IsolationForest needs the leaf sizes). */
+    private readonly readNodeSamples: () => Float64Array,
     /** `value`, shape (node_count, n_outputs, max_n_classes), row-major. */
     readonly values: Float64Array,
     readonly nOutputs: number,
@@ -58,7 +58,8 @@ export class TreeStructure {
     const right = Int32Array.from(nodes.field('right_child').toFloat64());
     const feature = Int32Array.from(nodes.field('feature').toFloat64());
     const threshold = nodes.field('threshold').toFloat64();
-    const nNodeSamples = nodes.field('n_node_samples').toFloat64();
+    let nodeSamples: Float64Array | undefined;
+    const nNodeSamples = () => (nodeSamples ??= nodes.field('n_node_samples').toFloat64());
     const valuesArray = reader.array('values');
     const values = valuesArray.toFloat64();
     const maxNClasses = valuesArray.shape[2] ?? 1;
@@ -72,6 +73,11 @@ export class TreeStructure {
       }
     }
     return new TreeStructure(nodeCount, left, right, feature, threshold, nNodeSamples, values, nOutputs, maxNClasses, nFeatures, nClasses);
+  }
+
+  /** `n_node_samples` per node. */
+  get nNodeSamples(): Float64Array {
+    return this.readNodeSamples();
   }
 
   /**
@@ -109,7 +115,7 @@ export class TreeStructure {
       feature[i] = mapped;
     }
     return new TreeStructure(
-      this.nodeCount, this.left, this.right, feature, this.threshold, this.nNodeSamples, this.values,
+      this.nodeCount, this.left, this.right, feature, this.threshold, this.readNodeSamples, this.values,
       this.nOutputs, this.maxNClasses, nFeaturesIn, this.nClasses,
     );
   }
