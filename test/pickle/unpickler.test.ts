@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { loadModelFile, loadPickle, PyGlobal, PyObject } from '../../src/pickle';
+import { loadModelFile, loadPickle, NdArray, PyGlobal, PyObject } from '../../src/pickle';
 import { DType } from '../../src/numpy/dtype';
-import { fixture, readJson, tag, tagElement } from './expected-values';
+import { fhex, fixture, readJson, tag, tagElement } from './expected-values';
 
 const values = readJson<{ dict: [string, unknown][] }>('values', 'values.json');
 
@@ -76,6 +76,20 @@ describe('numpy scalars and dtypes', () => {
     expect(inner.get('pos')).toBe(want.pos);
     expect(rs.args[1]).toBeInstanceOf(PyGlobal);
   });
+});
+
+it('scipy csr and csc matrices keep data, indices, indptr and shape', () => {
+  const want = readJson<Record<string, { class: string; shape: number[]; data: string[]; indices: string[]; indptr: string[] }>>('values', 'sparse.json');
+  const loaded = loadModelFile(fixture('values', 'sparse.pkl')) as Map<string, PyObject>;
+  for (const [name, w] of Object.entries(want)) {
+    const m = loaded.get(name) as PyObject;
+    expect(m.className).toBe(w.class);
+    const s = m.dict();
+    expect(s.get('_shape')).toEqual(w.shape);
+    expect(Array.from((s.get('data') as NdArray).toFloat64(), fhex)).toEqual(w.data);
+    expect((s.get('indices') as NdArray).toArray().map(String)).toEqual(w.indices);
+    expect((s.get('indptr') as NdArray).toArray().map(String)).toEqual(w.indptr);
+  }
 });
 
 describe('opcode details', () => {
