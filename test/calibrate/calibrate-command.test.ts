@@ -87,22 +87,29 @@ describe('calibrate command on a tiny seeded model (random adapter)', () => {
   });
 });
 
-describe('calibrate command on the shipped RandomForest and the held-out split', () => {
-  it('finds a threshold that keeps false positives under 1% and still detects most attacks', async () => {
+describe('calibrate command on the shipped models and the held-out split', () => {
+  const heldOut = (model: string): CalibrateOptions => ({
+    models: path.join(ROOT, 'saved_models', model),
+    benign: path.join(ROOT, 'examples', 'train', 'heldout', 'benign.jsonl'),
+    attack: path.join(ROOT, 'examples', 'train', 'heldout', 'attack.jsonl'),
+    targetFpr: 0.01,
+    chunkSize: 512,
+  });
+
+  it('RandomForest: a threshold that keeps false positives under 1% still detects most attacks', async () => {
     const { io: deps } = io();
-    const result = await calibrateCommand(
-      {
-        models: path.join(ROOT, 'saved_models', 'rf-waf-v1'),
-        benign: path.join(ROOT, 'examples', 'train', 'heldout', 'benign.jsonl'),
-        attack: path.join(ROOT, 'examples', 'train', 'heldout', 'attack.jsonl'),
-        targetFpr: 0.01,
-        chunkSize: 512,
-      },
-      deps,
-    );
+    const result = await calibrateCommand(heldOut('rf-waf-v1'), deps);
     expect(result.anomalyWhen).toBe('above');
     expect(result.suggested.falsePositive).toBeLessThanOrEqual(0.01);
     expect(result.suggested.detection).toBeGreaterThan(0.9);
     expect(result.auc).toBeGreaterThan(0.98);
+  });
+
+  it('IsolationForest: unsupervised, scores low for anomalies, better than chance but weak (examples/train/REPORT.md)', async () => {
+    const { io: deps } = io();
+    const result = await calibrateCommand(heldOut('iforest-waf-v1'), deps);
+    expect(result.anomalyWhen).toBe('below');
+    expect(result.suggested.falsePositive).toBeLessThanOrEqual(0.01);
+    expect(result.auc).toBeGreaterThan(0.7);
   });
 });
