@@ -37,6 +37,7 @@ import { ColumnTransformer } from './pipeline/column-transformer';
 import { OneClassSVM } from './svm/one-class-svm';
 import { SVC } from './svm/svc';
 import { SVR } from './svm/svr';
+import { FeatureUnion } from './pipeline/feature-union';
 import { FunctionTransformer } from './pipeline/function-transformer';
 import { Pipeline } from './pipeline/pipeline';
 import { MaxAbsScaler } from './preprocessing/max-abs-scaler';
@@ -100,6 +101,7 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   // preprocessing, composition, text
   Pipeline,
   ColumnTransformer,
+  FeatureUnion,
   CalibratedClassifierCV,
   FunctionTransformer,
   StandardScaler,

@@ -5,6 +5,7 @@ import { UnsupportedEstimatorError } from '../errors';
 import type { DenseMatrix, EstimatorInput, SparseMatrix } from '../matrix';
 import { numericInput, toDense, type NumericInput } from '../linear/numeric-input';
 import { StateReader, toNumber } from '../state-reader';
+import { hstack } from './hstack';
 
 /** One fitted part: the columns it reads and what it does with them (null = passthrough). */
 interface Part {
@@ -74,44 +75,4 @@ function pickColumns(X: DenseMatrix, columns: readonly number[]): DenseMatrix {
   const data = new Float64Array(X.rows * columns.length);
   for (let r = 0; r < X.rows; r++) columns.forEach((c, j) => (data[r * columns.length + j] = X.data[r * X.cols + c]));
   return { kind: 'dense', rows: X.rows, cols: columns.length, data };
-}
-
-/** `np.hstack` (dense) or `scipy.sparse.hstack(...).tocsr()` of the parts' outputs. */
-function hstack(parts: readonly NumericInput[], rows: number, sparse: boolean): DenseMatrix | SparseMatrix {
-  const cols = parts.reduce((n, p) => n + p.cols, 0);
-  if (!sparse) {
-    const data = new Float64Array(rows * cols);
-    let offset = 0;
-    for (const part of parts) {
-      const d = toDense(part);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < d.cols; c++) data[r * cols + offset + c] = d.data[r * d.cols + c];
-      offset += d.cols;
-    }
-    return { kind: 'dense', rows, cols, data };
-  }
-  const indptr = new Int32Array(rows + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    let offset = 0;
-    for (const part of parts) {
-      if (part.kind === 'csr') {
-        for (let k = part.indptr[r]; k < part.indptr[r + 1]; k++) {
-          indices.push(offset + part.indices[k]);
-          values.push(part.data[k]);
-        }
-      } else {
-        for (let c = 0; c < part.cols; c++) {
-          const v = part.data[r * part.cols + c];
-          if (v !== 0) {
-            indices.push(offset + c);
-            values.push(v);
-          }
-        }
-      }
-      offset += part.cols;
-    }
-    indptr[r + 1] = indices.length;
-  }
-  return { kind: 'csr', rows, cols, indptr, indices: Int32Array.from(indices), data: Float64Array.from(values) };
 }
