@@ -32,6 +32,7 @@
 --   machine-learning-plugin_ml_latency_ms
 --   machine-learning-plugin_action      pass | block (fail policy applied)
 --   machine-learning-plugin_detail      why, in words (errors, false positives)
+--   machine-learning-plugin_engine      modsecurity2 | libmodsecurity3
 --   machine-learning-plugin_inbound_ml_status   1 = pass, 0 = block (the original
 --                                       plugin's variable, kept for custom rules)
 -- ------------------------------------------------------------------------
@@ -145,9 +146,9 @@ local function request_fields(v3)
   return fields
 end
 
-local function build_body()
+local function build_body(v3)
   local out = {}
-  for i, field in ipairs(request_fields(is_libmodsecurity3())) do out[i] = field[1] .. "=" .. url_encode(field[2]) end
+  for i, field in ipairs(request_fields(v3)) do out[i] = field[1] .. "=" .. url_encode(field[2]) end
   return table.concat(out, "&")
 end
 
@@ -285,6 +286,9 @@ local function fail_action(policy)
 end
 
 function main()
+  local v3 = is_libmodsecurity3()
+  -- The rules log passes differently per engine (see rule 9516621).
+  set("engine", v3 and "libmodsecurity3" or "modsecurity2")
   local has_socket, socket = pcall(require, "socket")
   local clock = has_socket and socket.gettime or os.time
   local started = clock()
@@ -295,7 +299,7 @@ function main()
 
   local ok, status, answer, detail = false, "LuaSocket is missing (apt-get install lua-socket): " .. tostring(socket)
   if has_socket then
-    ok, status, answer, detail = pcall(function() return post(url, build_body(), timeout_ms / 1000) end)
+    ok, status, answer, detail = pcall(function() return post(url, build_body(v3), timeout_ms / 1000) end)
   end
   if not ok then status, answer, detail = nil, "client-error", tostring(status):sub(1, 300) end
 

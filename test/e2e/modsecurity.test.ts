@@ -1,16 +1,20 @@
 import path from 'node:path';
 import os from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { ApacheInstance, CONTROL_HEADERS } from './support/apache';
+import { ApacheInstance } from './support/apache';
+import { NginxInstance } from './support/nginx';
+import { CONTROL_HEADERS, type Engine, type WafInstance, type WafOptions } from './support/waf';
 import { detectEnvironment } from './support/environment';
 import { loadFtwFiles, runStage, type FtwTarget } from './support/ftw-runner';
 import { startCliServer, startEndpoint, freePort, probeModelsDir, type CliServer, type Endpoint } from './support/ml-endpoints';
 
 /**
- * The plugin on a real Apache 2.4 + ModSecurity 2.9, once per CRS version: every go-ftw case of
- * test/e2e/cases/ against CRS 3.3 (Debian) and CRS 4 (../shared/crs or CRS_ML_CRS4_DIR).
- * Slow (Apache + CRS start twice): runs when CRS_ML_E2E=1 or when Apache and mod_security2 are
- * installed; with CRS_ML_E2E=1 a missing prerequisite fails instead of skipping.
+ * The plugin on a real ModSecurity, once per server and CRS version: every go-ftw case of
+ * test/e2e/cases/ against CRS 3.3 (Debian) and CRS 4 (../shared/crs or CRS_ML_CRS4_DIR), on
+ * Apache 2.4 + ModSecurity 2.9 and, when installed, nginx + libmodsecurity 3.
+ * Slow (each server loads CRS several times): runs when CRS_ML_E2E=1 or when the servers are
+ * installed; with CRS_ML_E2E=1 a missing Apache fails instead of skipping (nginx is optional
+ * unless CRS_ML_E2E_NGINX=1).
  */
 const env = detectEnvironment();
 const cases = loadFtwFiles(path.join(__dirname, 'cases'));
@@ -18,21 +22,40 @@ const ADAPTERS_DIR = path.join(__dirname, 'fixtures', 'adapters');
 const THRESHOLD = { threshold: -0.313, anomalyWhen: 'below' };
 /** A trained model from saved_models/, used when the server can load it (CRS_ML_E2E_MODEL overrides). */
 const TRAINED_DIR = path.resolve(__dirname, '..', '..', process.env.CRS_ML_E2E_MODEL ?? 'saved_models/rf-waf-v1');
-const trainedSkip = env.apacheSkip ?? env.serverSkip ?? probeModelsDir(TRAINED_DIR);
+const trainedSkip = env.serverSkip ?? (env.apacheSkip !== undefined && env.nginxSkip !== undefined ? env.apacheSkip : probeModelsDir(TRAINED_DIR));
 
-if (env.apacheSkip !== undefined) {
-  if (process.env.CRS_ML_E2E === '1') {
-    test('ModSecurity end-to-end prerequisites (CRS_ML_E2E=1)', () => {
-      throw new Error(`cannot run the ModSecurity suite: ${env.apacheSkip}`);
+interface ServerKind {
+  readonly name: string;
+  /** As named in the cases' `x_skip`. */
+  readonly engine: Engine;
+  readonly skip?: string;
+  /** Whether a missing server fails the run instead of skipping. */
+  readonly required: boolean;
+  make(options: WafOptions, backendUrl: string): WafInstance;
+}
+
+const SERVERS: readonly ServerKind[] = [
+  { name: 'Apache + ModSecurity 2', engine: 'modsecurity2', skip: env.apacheSkip, required: process.env.CRS_ML_E2E === '1', make: (o) => new ApacheInstance(o) },
+  { name: 'nginx + libmodsecurity 3', engine: 'libmodsecurity3', skip: env.nginxSkip, required: process.env.CRS_ML_E2E_NGINX === '1', make: (o, backend) => new NginxInstance(o, backend) },
+];
+
+for (const server of SERVERS) {
+  if (server.skip === undefined) continue;
+  if (server.required) {
+    test(`${server.name}: end-to-end prerequisites`, () => {
+      throw new Error(`cannot run the ${server.name} suite: ${server.skip}`);
     });
   } else {
-    test.skip(`ModSecurity end-to-end suite skipped: ${env.apacheSkip}`, () => undefined);
+    test.skip(`${server.name} suite skipped: ${server.skip}`, () => undefined);
   }
-} else {
+}
+
+if (SERVERS.some((server) => server.skip === undefined)) {
   const servers: CliServer[] = [];
   const endpoints = new Map<string, Endpoint>();
   const urls = new Map<string, string>();
   let modelsRoot = '';
+  let backend: Endpoint | undefined;
 
   beforeAll(async () => {
     modelsRoot = mkdtempSync(path.join(os.tmpdir(), 'crs-ml-e2e-models-'));
@@ -53,6 +76,8 @@ if (env.apacheSkip !== undefined) {
     endpoints.set('record', await startEndpoint({ kind: 'status', status: 200, body: 'score=0' }));
     endpoints.set('error', await startEndpoint({ kind: 'status', status: 500, body: 'boom' }));
     endpoints.set('hang', await startEndpoint({ kind: 'hang' }));
+    // The application behind nginx (not counted as a model call).
+    backend = await startEndpoint({ kind: 'status', status: 200, body: '<p>hello</p>' });
     if (trainedSkip === undefined) {
       const trained = await startCliServer(TRAINED_DIR);
       servers.push(trained);
@@ -63,25 +88,30 @@ if (env.apacheSkip !== undefined) {
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([...endpoints.values()].map((e) => e.close()));
+    await Promise.all([...endpoints.values(), ...(backend ? [backend] : [])].map((e) => e.close()));
     await Promise.all(servers.map((s) => s.stop()));
     if (modelsRoot !== '') rmSync(modelsRoot, { recursive: true, force: true });
   });
 
-  describe.each(env.flavours.map((f) => [f.flavour.name, f] as const))('%s', (_name, { flavour, skip }) => {
+  const combos = SERVERS.filter((server) => server.skip === undefined).flatMap((server) =>
+    env.flavours.map((f) => [`${server.name}, ${f.flavour.name}`, server, f] as const),
+  );
+  describe.each(combos)('%s', (_name, server, { flavour, skip }) => {
     if (skip !== undefined) {
       test.skip(`skipped: ${skip}`, () => undefined);
       return;
     }
-    let apache: ApacheInstance;
+    const label = `${server.name}, ${flavour.name}`;
+    const make = (clientSource?: string) => server.make({ env, flavour, endpoints: urls, defaultEndpoint: 'pass', clientSource }, backend?.url ?? '');
+    let waf: WafInstance;
     let target: FtwTarget;
 
     beforeAll(async () => {
-      apache = new ApacheInstance({ env, flavour, endpoints: urls, defaultEndpoint: 'pass' });
-      await apache.start();
+      waf = make();
+      await waf.start();
       target = {
-        baseUrl: apache.baseUrl,
-        logLinesFor: (id) => apache.logLinesFor(id),
+        baseUrl: waf.baseUrl,
+        logLinesFor: (id) => waf.logLinesFor(id),
         calls: () => [...endpoints.values()].reduce((sum, e) => sum + e.calls, 0),
         // Cases that check what the client sent use the recording endpoint.
         lastCallBody: () => endpoints.get('record')?.bodies.at(-1),
@@ -89,13 +119,14 @@ if (env.apacheSkip !== undefined) {
     }, 60_000);
 
     afterAll(async () => {
-      await apache?.stop();
+      await waf?.stop();
     });
 
     for (const file of cases) {
       describe(`${file.file}: ${file.meta?.description ?? ''}`, () => {
         for (const ftwTest of file.tests) {
-          test(`${file.rule_id}-${ftwTest.test_id} ${ftwTest.desc ?? ''}`, async () => {
+          const why = ftwTest.x_skip?.[server.engine];
+          (why === undefined ? test : test.skip)(`${file.rule_id}-${ftwTest.test_id} ${ftwTest.desc ?? ''}${why ? ` (skipped: ${why})` : ''}`, async () => {
             for (const stage of ftwTest.stages) {
               const { failures } = await runStage(target, stage.input, stage.output);
               expect(failures).toEqual([]);
@@ -123,14 +154,14 @@ if (env.apacheSkip !== undefined) {
       expect(Number.isFinite(Number(score))).toBe(true);
       expect(verdict).toBe(status === 'anomaly' ? 'block' : 'pass');
       expect(httpStatus).toBe(verdict === 'block' ? 403 : 200);
-      process.stdout.write(`[e2e ${flavour.name}] trained model on ${name}: ml_status=${status} ml_score=${score} crs_score=${crsScore}\n`);
+      process.stdout.write(`[e2e ${label}] trained model on ${name}: ml_status=${status} ml_score=${score} crs_score=${crsScore}\n`);
     });
 
     describe('with a client script that fails (rules apply the fail policy)', () => {
-      let broken: ApacheInstance;
+      let broken: WafInstance;
       let brokenTarget: FtwTarget;
       beforeAll(async () => {
-        broken = new ApacheInstance({ env, flavour, endpoints: urls, defaultEndpoint: 'pass', clientSource: 'function main()\n  error("simulated client failure")\nend\n' });
+        broken = make('function main()\n  error("simulated client failure")\nend\n');
         await broken.start();
         brokenTarget = { ...target, baseUrl: broken.baseUrl, logLinesFor: (id) => broken.logLinesFor(id) };
       }, 60_000);
@@ -169,7 +200,7 @@ if (env.apacheSkip !== undefined) {
       await measure('1'); // warm-up
       const off = await measure('0');
       const on = await measure('1');
-      process.stdout.write(`[e2e ${flavour.name}] median round trip: plugin off ${off.toFixed(2)} ms, plugin on ${on.toFixed(2)} ms, overhead ${(on - off).toFixed(2)} ms\n`);
+      process.stdout.write(`[e2e ${label}] median round trip: plugin off ${off.toFixed(2)} ms, plugin on ${on.toFixed(2)} ms, overhead ${(on - off).toFixed(2)} ms\n`);
       // Generous: a call costs a few ms; anything near the 300 ms timeout means something is wrong.
       expect(on - off).toBeLessThan(100);
     }, 60_000);

@@ -9,6 +9,8 @@ export const PLUGIN_DIR = path.join(REPO_ROOT, 'plugin');
 /** Debian's locations; override with the env variables of the same meaning. */
 const APACHE_BIN = process.env.CRS_ML_APACHE_BIN ?? '/usr/sbin/apache2';
 const APACHE_MODULES = process.env.CRS_ML_APACHE_MODULES ?? '/usr/lib/apache2/modules';
+const NGINX_BIN = process.env.CRS_ML_NGINX_BIN ?? '/usr/sbin/nginx';
+const NGINX_MODULE = process.env.CRS_ML_NGINX_MODULE ?? '/usr/lib/nginx/modules/ngx_http_modsecurity_module.so';
 
 /** A CRS rule set the suite can run against. */
 export interface CrsFlavour {
@@ -25,8 +27,12 @@ export interface E2eEnvironment {
   readonly apacheBin: string;
   readonly modulesDir: string;
   readonly luaBin: string;
+  readonly nginxBin: string;
+  readonly nginxModule: string;
   /** Why the Apache suite cannot run here, or undefined when it can. */
   readonly apacheSkip?: string;
+  /** Why the nginx + libmodsecurity 3 suite cannot run here, or undefined when it can. */
+  readonly nginxSkip?: string;
   /** Why the Lua client test cannot run here, or undefined when it can. */
   readonly luaSkip?: string;
   /** Lua interpreters for the client test: lua5.1 (ModSecurity 2) and lua5.3 (libmodsecurity 3). */
@@ -80,17 +86,26 @@ export function detectEnvironment(): E2eEnvironment {
   else if (!existsSync(APACHE_BIN)) apacheSkip = `${APACHE_BIN} not found (apt-get install apache2 libapache2-mod-security2)`;
   else if (!existsSync(path.join(APACHE_MODULES, 'mod_security2.so'))) apacheSkip = `mod_security2.so not in ${APACHE_MODULES} (apt-get install libapache2-mod-security2)`;
   else apacheSkip = luaSkip ?? serverSkip;
+  const lua53Skip = luaSocketMissing(process.env.CRS_ML_LUA53_BIN ?? 'lua5.3')?.replace('lua5.1', 'lua5.3');
+  let nginxSkip: string | undefined;
+  if (process.env.CRS_ML_E2E === '0') nginxSkip = 'CRS_ML_E2E=0';
+  else if (!existsSync(NGINX_BIN)) nginxSkip = `${NGINX_BIN} not found (apt-get install nginx-core libnginx-mod-http-modsecurity)`;
+  else if (!existsSync(NGINX_MODULE)) nginxSkip = `${NGINX_MODULE} not found (apt-get install libnginx-mod-http-modsecurity)`;
+  else nginxSkip = lua53Skip ?? serverSkip;
   const crs3 = crs3Flavour();
   const crs4 = crs4Flavour();
   return {
     apacheBin: APACHE_BIN,
     modulesDir: APACHE_MODULES,
     luaBin,
+    nginxBin: NGINX_BIN,
+    nginxModule: NGINX_MODULE,
     apacheSkip,
+    nginxSkip,
     luaSkip: luaSkip ?? serverSkip,
     luaVersions: [luaBin, process.env.CRS_ML_LUA53_BIN ?? 'lua5.3'].map((bin, i) => ({
       bin,
-      skip: i === 0 ? luaSkip : luaSocketMissing(bin)?.replace('lua5.1', 'lua5.3'),
+      skip: i === 0 ? luaSkip : lua53Skip,
     })),
     serverSkip,
     flavours: [

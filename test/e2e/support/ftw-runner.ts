@@ -11,7 +11,8 @@ import { parseRequestBody } from '../../../src/contract/parse-request';
  * - `output.x_ml_calls`: how many calls the model server(s) got for this stage;
  * - `output.x_max_ms` / `output.x_min_ms`: bounds on the request's round trip through Apache;
  * - `output.x_ml_request`: fields the server must have parsed from the client's last call
- *   (compared with the server's own parser; args/files as `[name, value]` pairs).
+ *   (compared with the server's own parser; args/files as `[name, value]` pairs);
+ * - `tests[].x_skip`: `{ <engine>: <reason> }`, to skip a test on one ModSecurity engine.
  */
 export interface FtwFile {
   readonly file: string;
@@ -23,6 +24,8 @@ export interface FtwFile {
 export interface FtwTest {
   readonly test_id: number;
   readonly desc?: string;
+  /** Ours: engines (`modsecurity2`, `libmodsecurity3`) this test is skipped on, with the reason. */
+  readonly x_skip?: Readonly<Record<string, string>>;
   readonly stages: ReadonlyArray<{ input: FtwInput; output: FtwOutput }>;
 }
 
@@ -102,9 +105,11 @@ export async function runStage(target: FtwTarget, input: FtwInput, output: FtwOu
   const answer = await send(target.baseUrl, input);
   const failures: string[] = [];
   const expected = output.log?.expect_ids ?? [];
-  // The error log is written before the answer; allow a moment for the file system anyway.
+  // Apache writes the log before answering; nginx may write it just after. Allow a moment.
+  const regex = output.log?.match_regex === undefined ? undefined : new RegExp(output.log.match_regex);
+  const incomplete = (lines: string[]) => expected.some((id) => !ids(lines).has(id)) || (regex !== undefined && !regex.test(lines.join('\n')));
   let lines = target.logLinesFor(answer.uniqueId);
-  for (let i = 0; i < 10 && expected.some((id) => !ids(lines).has(id)); i++) {
+  for (let i = 0; i < 10 && incomplete(lines); i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     lines = target.logLinesFor(answer.uniqueId);
   }
