@@ -27,10 +27,13 @@ export function renderReportHtml(c: Calibration, context: ReportContext): string
     { label: `current ${formatScore(c.threshold)}`, value: c.threshold, color: CURRENT },
     { label: `suggested ${formatScore(c.suggested.threshold)}`, value: c.suggested.threshold, color: SUGGESTED },
   ]);
-  const roc = rocSvg(c.roc, [
+  const marks = [
     { label: 'current', color: CURRENT, ...c.current },
     { label: 'suggested', color: SUGGESTED, ...c.suggested },
-  ]);
+  ];
+  const roc = rocSvg(c.roc, marks);
+  const zoomFpr = Math.max(0.05, Math.min(1, 2 * Math.max(c.targetFpr, c.current.falsePositive)));
+  const zoom = zoomFpr < 1 ? rocSvg(c.roc, marks, 340, zoomFpr) : '';
   const nonFinite = c.histogram.nonFinite.benign + c.histogram.nonFinite.attack;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>crs-ml-server calibration: ${escapeXml(context.model)}</title>
@@ -43,7 +46,8 @@ detection ${percent(c.suggested.detection)}, false positives ${percent(c.suggest
 Current threshold ${escapeXml(formatScore(c.threshold))}: detection ${percent(c.current.detection)}, false positives ${percent(c.current.falsePositive)}.
 ROC AUC <b>${c.auc.toFixed(4)}</b>.</p>
 <div class="figs"><figure>${histogram}<figcaption>Score histograms, each set as a share of its size${nonFinite ? ` (${nonFinite} non-finite scores not drawn)` : ''}.</figcaption></figure>
-<figure>${roc}<figcaption>ROC curve, AUC ${c.auc.toFixed(4)}.</figcaption></figure></div>
+<figure>${roc}<figcaption>ROC curve, AUC ${c.auc.toFixed(4)}.</figcaption></figure>
+${zoom ? `<figure>${zoom}<figcaption>The same curve for false-positive rates up to ${percent(zoomFpr)}.</figcaption></figure>` : ''}</div>
 <h2>Candidate thresholds</h2>
 <table><tr><th>threshold</th><th>detection rate</th><th>false-positive rate</th></tr>
 ${rows}

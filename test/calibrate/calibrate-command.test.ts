@@ -70,11 +70,13 @@ describe('calibrate command on a tiny seeded model (random adapter)', () => {
     expect(text).toContain(`suggested threshold for false-positive rate <= 10.00%: ${result.suggested.threshold}`);
   });
 
-  it('writes a self-contained HTML report with two inline SVG figures', async () => {
+  it('writes a self-contained HTML report with inline SVG histograms and ROC curves', async () => {
     const { io: deps } = io();
     const result = await calibrateCommand(options, deps);
     const html = readFileSync(options.report!, 'utf8');
-    expect(html.match(/<svg /g)).toHaveLength(2);
+    // Histograms, ROC curve, and the zoom into low false-positive rates (current FPR ~45% < 100%).
+    expect(html.match(/<svg /g)).toHaveLength(3);
+    expect(html.match(/aria-label="ROC curve"/g)).toHaveLength(2);
     expect(html).not.toMatch(/<script|<link|<img|\ssrc=|href="http/);
     expect(html).toContain(`ROC AUC <b>${result.auc.toFixed(4)}</b>`);
   });
