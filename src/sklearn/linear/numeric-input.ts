@@ -5,14 +5,35 @@ import { denseMatrix, type DenseMatrix, type EstimatorInput, type SparseMatrix }
 export type NumericInput = DenseMatrix | SparseMatrix;
 
 /**
- * Narrows an estimator input to numbers.
- * @throws EstimatorInputError when given strings (a text model needs a vectorizer first in its Pipeline)
+ * What sklearn's `check_array(force_all_finite=...)` lets through: "all" finite values (the default
+ * for models), "allow-nan" (scalers, encoders, the NaN imputer: NaN yes, infinity no), or "none".
  */
-export function numericInput(X: EstimatorInput, who: string): NumericInput {
+export type FiniteCheck = 'all' | 'allow-nan' | 'none';
+
+/**
+ * Narrows an estimator input to numbers and refuses NaN/infinity where sklearn's `check_array` does,
+ * so a model never answers for an input Python would have rejected.
+ * @throws EstimatorInputError when given strings (a text model needs a vectorizer first in its
+ *   Pipeline), or non-finite values the estimator does not accept
+ */
+export function numericInput(X: EstimatorInput, who: string, finite: FiniteCheck = 'all'): NumericInput {
   if (Array.isArray(X)) {
     throw new EstimatorInputError(`${who} takes rows of numbers, not strings; put a text vectorizer before it in a Pipeline.`);
   }
-  return X as NumericInput;
+  const input = X as NumericInput;
+  if (finite !== 'none') {
+    for (let i = 0; i < input.data.length; i++) {
+      const v = input.data[i];
+      if (Number.isFinite(v) || (Number.isNaN(v) && finite === 'allow-nan')) continue;
+      const row = input.kind === 'dense' ? Math.floor(i / input.cols) : input.indptr.findIndex((end) => end > i) - 1;
+      const what = Number.isNaN(v) ? 'NaN' : 'infinity';
+      throw new EstimatorInputError(
+        `${who}: row ${row} contains ${what}, which scikit-learn also refuses here ("Input X contains ${what}"). ` +
+          (Number.isNaN(v) ? 'Impute missing values first (e.g. a SimpleImputer step in the Pipeline) or send numbers.' : 'Send finite numbers.'),
+      );
+    }
+  }
+  return input;
 }
 
 /** A dense copy of numeric input (CSR rows expanded; duplicates summed like scipy's toarray). */

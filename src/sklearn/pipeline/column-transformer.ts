@@ -48,7 +48,7 @@ export class ColumnTransformer implements Estimator {
   }
 
   transform(X: EstimatorInput): DenseMatrix | SparseMatrix {
-    const input = toDense(numericInput(X, 'ColumnTransformer'));
+    const input = toDense(numericInput(X, 'ColumnTransformer', 'none'));
     const outputs: NumericInput[] = this.parts.map((part) => {
       const picked = pickColumns(input, part.columns);
       if (part.transformer === null) return picked;

@@ -32,6 +32,6 @@ export class FunctionTransformer implements Estimator {
 
   /** The identity (`func=None`): numeric X unchanged, dense or sparse. */
   transform(X: EstimatorInput): NumericInput {
-    return numericInput(X, 'FunctionTransformer');
+    return numericInput(X, 'FunctionTransformer', 'none');
   }
 }

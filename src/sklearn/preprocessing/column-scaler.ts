@@ -28,7 +28,7 @@ export abstract class ColumnScaler implements Estimator {
   }
 
   transform(X: EstimatorInput): DenseMatrix | SparseMatrix {
-    const input = numericInput(X, this.constructor.name);
+    const input = numericInput(X, this.constructor.name, 'allow-nan');
     if (input.kind === 'csr') {
       if (this.offset !== null) {
         throw new EstimatorInputError(`${this.constructor.name} cannot center sparse input (with_mean/with_centering=True); densify it first.`);

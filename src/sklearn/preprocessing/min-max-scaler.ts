@@ -45,7 +45,7 @@ export class MinMaxScaler implements Estimator {
   }
 
   transform(X: EstimatorInput): DenseMatrix {
-    const input = toDense(numericInput(X, 'MinMaxScaler'));
+    const input = toDense(numericInput(X, 'MinMaxScaler', 'allow-nan'));
     const { scale_, min_, clip, feature_range: [lo, hi] } = this.state;
     const data = Float64Array.from(input.data);
     for (let i = 0; i < data.length; i++) {

@@ -69,7 +69,7 @@ export class OneHotEncoder implements Estimator {
   }
 
   transform(X: EstimatorInput): DenseMatrix | SparseMatrix {
-    const input = toDense(numericInput(X, 'OneHotEncoder'));
+    const input = toDense(numericInput(X, 'OneHotEncoder', 'allow-nan'));
     const rows: Map<number, number>[] = [];
     for (let r = 0; r < input.rows; r++) {
       const row = new Map<number, number>();

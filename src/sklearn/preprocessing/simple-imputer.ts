@@ -60,7 +60,7 @@ export class SimpleImputer implements Estimator {
   }
 
   transform(X: EstimatorInput): DenseMatrix {
-    const input = toDense(numericInput(X, 'SimpleImputer'));
+    const input = toDense(numericInput(X, 'SimpleImputer', Number.isNaN(this.state.missing_values) ? 'allow-nan' : 'all'));
     const { statistics_, missing_values } = this.state;
     const isMissing = Number.isNaN(missing_values) ? (v: number) => Number.isNaN(v) : (v: number) => v === missing_values;
     const cols = this.kept.length;

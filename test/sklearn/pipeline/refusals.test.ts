@@ -35,6 +35,20 @@ describe('refusals at evaluation time', () => {
     expect(() => runMethod(load('linear/sgd_hinge_multi.pkl'), 'predict_proba', fromRows([[0, 0, 0, 0, 0]]))).toThrow(expect.objectContaining({ code: 'ESTIMATOR_METHOD_UNSUPPORTED' }));
   });
 
+  it('NaN into a model that sklearn validates with force_all_finite=True -> ESTIMATOR_INPUT_INVALID', () => {
+    for (const file of ['linear/logreg_binary_int.pkl', 'svm/oneclasssvm_rbf.pkl', 'neighbors/lof_novelty.pkl', 'naive-bayes/gaussiannb_str.pkl', 'neural/mlp_relu_multi.pkl']) {
+      const method = file.includes('oneclass') || file.includes('lof') ? 'decision_function' : 'predict';
+      expect(() => runMethod(load(file), method, fromRows([[0, null, 0, 0, 0]]))).toThrow(expect.objectContaining({ code: 'ESTIMATOR_INPUT_INVALID' }));
+    }
+  });
+
+  it('scalers let NaN through (force_all_finite="allow-nan") but refuse infinity', () => {
+    const scaler = load('preprocessing/standardscaler.pkl');
+    const out = runMethod(scaler, 'transform', fromRows([[0, null, 0, 0, 0]]));
+    expect(out.kind === 'dense' && Number.isNaN(out.data[1])).toBe(true);
+    expect(() => runMethod(scaler, 'transform', fromRows([[0, Infinity, 0, 0, 0]]))).toThrow(expect.objectContaining({ code: 'ESTIMATOR_INPUT_INVALID' }));
+  });
+
   it('a pipeline has exactly the methods of its final step', () => {
     const pipe = load('pipeline/pipe_imputer_scaler_ocsvm.pkl');
     expect(typeof pipe.scoreSamples).toBe('function');
