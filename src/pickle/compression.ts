@@ -109,16 +109,32 @@ function unxz(bytes: Uint8Array, maxBytes: number, tooLarge: () => Error): Uint8
 
 /**
  * lzma-alone (`.lzma`): 13-byte header with an 8-byte uncompressed size, or all ones for
- * "unknown" (what Python's lzma module writes). A known size is checked up front. An unknown one
- * cannot be: @napi-rs/lzma decodes in one call without an output cap, so the size is checked after
- * decoding (documented in docs/pickle.md; prefer gzip/xz for files from strangers).
+ * "unknown" (what Python's lzma module writes). A known size is checked up front (lzma-rs then
+ * enforces it). An unknown one is first decoded with the header claiming `maxBytes + 1`: lzma-rs
+ * stops at (or just past) a declared size, so a bomb fails after ~maxBytes of output; a genuine
+ * smaller stream ends early, lzma-rs reports its real size, and it is then decoded as is.
  */
 function unlzma(bytes: Uint8Array, maxBytes: number, tooLarge: () => Error): Uint8Array {
   if (bytes.length < 13) throw new Error('the lzma header is incomplete');
   const size = new DataView(bytes.buffer, bytes.byteOffset + 5, 8).getBigUint64(0, true);
-  if (size !== 0xffffffffffffffffn && size > BigInt(maxBytes)) throw tooLarge();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { lzma } = require('@napi-rs/lzma') as { lzma: { decompressSync(input: Uint8Array): Uint8Array } };
+  if (size !== 0xffffffffffffffffn) {
+    if (size > BigInt(maxBytes)) throw tooLarge();
+    return lzma.decompressSync(bytes);
+  }
+  // Claim one byte more than allowed: reaching it (success or overshoot) proves the stream too large.
+  const capped = Uint8Array.from(bytes);
+  new DataView(capped.buffer).setBigUint64(5, BigInt(maxBytes + 1), true);
+  try {
+    lzma.decompressSync(capped);
+    throw tooLarge();
+  } catch (error) {
+    if (error instanceof PickleSizeLimitError) throw error;
+    const actual = /decompressed to (\d+)/.exec((error as Error).message);
+    if (actual === null) throw error;
+    if (Number(actual[1]) > maxBytes) throw tooLarge();
+  }
   const out = lzma.decompressSync(bytes);
   if (out.length > maxBytes) throw tooLarge();
   return out;
