@@ -1,5 +1,5 @@
-import type { Estimator, Label } from '../../src/sklearn/base';
-import { availableMethods } from '../../src/sklearn/build-estimator';
+import type { Estimator } from '../../src/sklearn/base';
+import { availableMethods, classesOf } from '../../src/sklearn/build-estimator';
 import { EstimatorMethodError } from '../../src/sklearn/errors';
 import { SklearnOutputError } from './errors';
 
@@ -45,7 +45,7 @@ export function resolveSklearnOutput(text: string | undefined, estimator: Estima
   if (!methods.includes(method)) {
     throw new EstimatorMethodError(`output "${text}": ${estimator.pythonClass} has no ${method}; it has: ${methods.join(', ') || 'none'}.`);
   }
-  const classes = (estimator as { classes?: readonly Label[] }).classes;
+  const classes = classesOf(estimator);
   if (match[2] !== undefined) {
     const column = Number(match[2]);
     if (column < 0 || (classes !== undefined && method !== 'predict' && column >= Math.max(classes.length, 2))) {

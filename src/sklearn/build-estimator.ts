@@ -153,3 +153,11 @@ export function takesText(estimator: Estimator): boolean {
   const first = (estimator as { transformers?: readonly Estimator[] }).transformers?.[0] ?? estimator;
   return TEXT_VECTORIZERS.has(shortName(first.pythonClass));
 }
+
+/** `classes_` of a classifier, or of a Pipeline's final step (as sklearn's `Pipeline.classes_`). */
+export function classesOf(estimator: Estimator): readonly Label[] | undefined {
+  const own = (estimator as { classes?: readonly Label[] }).classes;
+  if (own !== undefined) return own;
+  const final = (estimator as { final?: Estimator | null }).final;
+  return final ? classesOf(final) : undefined;
+}

@@ -109,6 +109,24 @@ describe('SklearnAdapter', () => {
     });
   });
 
+  it('feeds the argument values as text to a pipeline that starts with a text vectorizer', async () => {
+    const pipeline = readFileSync(path.join(TREES, 'composed/tfidf-forest.pkl'));
+    const model = await load(
+      { adapter: 'sklearn', model: 'p.pkl', output: "predict_proba[:,'attack']", threshold: 0.5, anomalyWhen: 'above' },
+      { 'p.pkl': pipeline },
+    );
+    expect(model.adapter.describe().inputKind).toBe('text');
+    const requests: MlRequest[] = [
+      { method: 'GET', path: '/', args: [['ARGS:q', '<script>alert(1)</script>'], ['ARGS:page', 'search page two']], files: [], sizes: [], hour: 1, day: 2 },
+      { method: 'GET', path: '/', args: [['ARGS:q', 'fish and chips']], files: [], sizes: [], hour: 1, day: 2 },
+    ];
+    const decisions = await model.judgeBatch(requests);
+    const estimator = loadEstimator(path.join(TREES, 'composed/tfidf-forest.pkl'));
+    const proba = runMethod(estimator, 'predict_proba', ['<script>alert(1)</script>\nsearch page two', 'fish and chips']) as { data: Float64Array };
+    expect(decisions.map((d) => d.score)).toEqual([proba.data[0], proba.data[2]]); // classes_ = ['attack', 'normal']
+    expect(decisions.map((d) => d.anomaly)).toEqual([true, false]);
+  });
+
   it('refuses outputs the model cannot give, each with its code', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ output: 'predict_proba[:,1]' }, 'ESTIMATOR_METHOD_UNSUPPORTED'], // IsolationForest has no predict_proba
