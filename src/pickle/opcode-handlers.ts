@@ -25,10 +25,6 @@ export type Handler = (u: Unpickler) => void | typeof STOP;
 
 const tuple = (items: PyValue[]): readonly PyValue[] => Object.freeze(items);
 
-function text(u: Unpickler, what: string): string {
-  return latin1(u.reader.line(what));
-}
-
 function setItems(u: Unpickler, target: PyValue, items: PyValue[]): void {
   if (!(target instanceof Map)) throw u.malformed(`SETITEM(S) on ${describeValue(target)}`);
   if (items.length % 2 !== 0) throw u.malformed('SETITEMS with an odd number of items');
@@ -40,8 +36,9 @@ function appendItems(u: Unpickler, target: PyValue, items: PyValue[]): void {
   for (const item of items) (target as PyValue[]).push(item);
 }
 
+/** A protocol-0 text argument (one line, latin-1). */
 function readLine(u: Unpickler, what: string): string {
-  return text(u, what);
+  return latin1(u.reader.line(what));
 }
 
 /** Refuses ints larger than maxIntBytes: BigInt decoding is quadratic in their size. */
@@ -73,7 +70,7 @@ function unsupported(u: Unpickler, what: string): never {
   throw new PickleUnsupportedError(`${what} is not supported (${u.where()}); model files never need it. The file was not written by pickle.dump/joblib.dump of a model.`);
 }
 
-const H: Array<[number, Handler]> = [
+const H: ReadonlyArray<readonly [number, Handler]> = [
   // framing and control
   [0x80, (u) => {
     const version = u.reader.byte();
