@@ -33,6 +33,7 @@ export { describeAdapterConformance, type ConformanceOptions } from './sdk/confo
 // Built-in adapters, to extend (e.g. an OnnxAdapter subclass with its own toInput).
 export { OnnxAdapter, type OnnxInput } from '../adapters/onnx/onnx-adapter';
 export { RandomAdapter } from '../adapters/random/random-adapter';
+export { SklearnAdapter, type SklearnInput } from '../adapters/sklearn/sklearn-adapter';
 
 // Requests and features.
 export type { FieldPairs, MlRequest } from './contract/ml-request';
@@ -49,6 +50,11 @@ export {
   type PickleLimits, type PyValue, type LoadOptions, type GlobalEntry,
 } from './pickle';
 export { inspectModelFile, type InspectReport } from './pickle/inspect-model';
+
+// scikit-learn estimators evaluated in TypeScript (docs/sklearn.md).
+export { buildEstimator, loadEstimator, runMethod, availableMethods, type BuildEstimatorOptions, type MethodOutput } from './sklearn/build-estimator';
+export type { Estimator, Label, SklearnMethod } from './sklearn/base';
+export { fromRows, type DenseMatrix, type SparseMatrix, type EstimatorInput } from './sklearn/matrix';
 
 // The server and its wiring.
 export { createApp, DEFAULT_MAX_BODY_BYTES, type AppOptions } from './server/create-app';
