@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FieldPairs, MlRequest } from '../../src/contract/ml-request';
+import { decodeSurrogateEscape } from '../../src/contract/decode';
 import { parseRequestBody } from '../../src/contract/parse-request';
 import { parseRequestLine } from '../../src/features/request-line';
 import { extractWafV1 } from '../../src/features/waf-v1';
@@ -16,16 +17,19 @@ const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'features');
 const corpus = readFileSync(path.join(FIXTURES, 'corpus.jsonl'), 'utf8').split('\n').filter((line) => line !== '');
 const expected = readFileSync(path.join(FIXTURES, 'expected.jsonl'), 'utf8').split('\n').filter((line) => line !== '');
 
-/** String -> bytes, undoing surrogateescape (U+DC80..U+DCFF -> one byte); null if not encodable. */
+/**
+ * String -> bytes, undoing surrogateescape (U+DC80..U+DCFF -> one byte); null when no byte string
+ * decodes to this text (other lone surrogates, or escaped bytes that would join into a character).
+ */
 function surrogateEscapeBytes(text: string): number[] | null {
   const bytes: number[] = [];
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (code >= 0xdc80 && code <= 0xdcff) bytes.push(code & 0xff);
-    else if (code >= 0xd800 && code <= 0xdfff) return null; // a lone surrogate no byte sequence gives
+    else if (code >= 0xd800 && code <= 0xdfff) return null;
     else bytes.push(...Buffer.from(ch, 'utf8'));
   }
-  return bytes;
+  return decodeSurrogateEscape(Uint8Array.from(bytes)) === text ? bytes : null;
 }
 
 /** The client's json_string: escape `"`, `\` and control bytes; every other byte goes raw. */
