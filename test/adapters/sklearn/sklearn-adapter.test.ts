@@ -94,6 +94,15 @@ describe('SklearnAdapter', () => {
       statuses.add(res.status);
     }
     expect([...statuses].sort()).toEqual([200, 401]);
+
+    // The original plugin's threshold: decided as placeholder.py would (score < -0.313 -> 401).
+    const original = await load(IFOREST_MANIFEST, { 'iforest.joblib': IFOREST });
+    const originalApp = createApp({ model: () => original, logger: silentLogger });
+    for (const [i, body] of bodies.entries()) {
+      const res = await request(originalApp).post('/').set('Content-Type', 'application/x-www-form-urlencoded').send(body);
+      expect(Number(res.text.replace(/^score=/, ''))).toBeCloseTo([benign, attack][i], 12);
+      expect(res.status).toBe([benign, attack][i] < -0.313 ? 401 : 200);
+    }
   });
 
   it("takes predict_proba[:,'label'] and predict_proba[:,N] from a RandomForest with string classes", async () => {
