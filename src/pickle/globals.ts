@@ -106,6 +106,9 @@ export const ALLOWED_GLOBALS: ReadonlyMap<string, GlobalEntry> = new Map<string,
   ['_codecs.encode', { why: 'turns latin-1 text back into bytes (how protocols < 3 store bytes)', call: (a) => encodeText(a) }],
   ['collections.OrderedDict', { why: 'an ordered dict; items follow via SETITEMS', call: () => new Map(), newObject: () => new Map() }],
   ['collections.defaultdict', { why: 'a dict; the default factory is kept out (only items matter)', call: () => new Map(), newObject: () => new Map() }],
+  // --- scikit-learn containers that are dicts (VotingClassifier.named_estimators_ ...): items follow via SETITEMS
+  ['sklearn.utils._bunch.Bunch', { why: 'a dict with attribute access; kept as a Map', newObject: () => new Map(), call: () => new Map() }],
+  ['sklearn.utils.Bunch', { why: 'a dict with attribute access (sklearn < 1.2 path); kept as a Map', newObject: () => new Map(), call: () => new Map() }],
   // --- numpy
   ['numpy.core.multiarray._reconstruct', { why: 'allocates an empty ndarray placeholder; data comes via BUILD', call: (a) => reconstruct(a) }],
   ['numpy.core.numeric._frombuffer', { why: 'protocol-5 ndarray over bytes already in the stream', call: (a, ctx) => frombuffer(a, ctx) }],

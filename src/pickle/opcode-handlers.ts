@@ -26,7 +26,9 @@ export type Handler = (u: Unpickler) => void | typeof STOP;
 const tuple = (items: PyValue[]): readonly PyValue[] => Object.freeze(items);
 
 function setItems(u: Unpickler, target: PyValue, items: PyValue[]): void {
-  if (!(target instanceof Map)) throw u.malformed(`SETITEM(S) on ${describeValue(target)}`);
+  if (!(target instanceof Map)) {
+    throw u.malformed(`SETITEM(S) on ${describeValue(target)}; only dict, OrderedDict, defaultdict and sklearn's Bunch take dict items`);
+  }
   if (items.length % 2 !== 0) throw u.malformed('SETITEMS with an odd number of items');
   for (let i = 0; i < items.length; i += 2) target.set(items[i], items[i + 1]);
 }

@@ -204,8 +204,9 @@ export class Unpickler implements UnpickleContext {
       this.setTop(target[PICKLE_BUILD](state, this));
     } else if (target instanceof PyObject) {
       applyState(target, state);
-    } else if (target instanceof Map && (state === null || (state instanceof Map && state.size === 0))) {
-      // dict subclasses (OrderedDict) with an empty instance __dict__: nothing to do.
+    } else if (target instanceof Map && (state === null || state instanceof Map)) {
+      // dict subclasses (OrderedDict, Bunch): their items came via SETITEMS; an instance __dict__
+      // holds no model data (Bunch.__setstate__ ignores it too).
     } else {
       throw this.malformed(`BUILD on ${describeValue(target)}`);
     }
