@@ -7,6 +7,7 @@ import type { Estimator } from '../../src/sklearn/base';
 import { buildEstimator, runMethod, takesText, type MethodOutput } from '../../src/sklearn/build-estimator';
 import { EstimatorInputError } from '../../src/sklearn/errors';
 import { denseMatrix, type EstimatorInput } from '../../src/sklearn/matrix';
+import { shortName } from '../../src/sklearn/state-reader';
 import { resolveSklearnOutput, type SklearnOutput } from './output-spec';
 
 /** One row: a feature vector, or a text for pipelines that start with a text vectorizer. */
@@ -117,8 +118,4 @@ function pickScores(result: MethodOutput, output: SklearnOutput, rows: number): 
   const scores = new Float64Array(rows);
   for (let r = 0; r < rows; r++) scores[r] = result.data[r * result.cols + column];
   return scores;
-}
-
-function shortName(pythonClass: string): string {
-  return pythonClass.slice(pythonClass.lastIndexOf('.') + 1);
 }

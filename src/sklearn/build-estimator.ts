@@ -5,7 +5,7 @@ import type { BuildContext, Estimator, EstimatorFactory, Label, SklearnMethod } 
 import { EstimatorInputError, EstimatorMethodError, ModelKeyError, UnsupportedEstimatorError } from './errors';
 import type { DenseMatrix, EstimatorInput, SparseMatrix } from './matrix';
 import { buildEstimatorIndex } from './registry';
-import { describeValue, stringKeyed } from './state-reader';
+import { describeValue, shortName, stringKeyed } from './state-reader';
 
 export interface BuildEstimatorOptions {
   /**
@@ -139,10 +139,6 @@ function typeOf(value: PyValue): string {
   if (value instanceof Map) return 'dict';
   if (Array.isArray(value)) return Object.isFrozen(value) ? 'tuple' : 'list';
   return value === null ? 'None' : typeof value;
-}
-
-function shortName(pythonClass: string): string {
-  return pythonClass.slice(pythonClass.lastIndexOf('.') + 1);
 }
 
 /** Python classes that turn text into features (scikit-learn 1.2.1 `sklearn/feature_extraction/text.py`). */

@@ -95,9 +95,13 @@ export class StateReader {
   }
 
   error(name: string, problem: string): EstimatorStateError {
-    const short = this.pythonClass.slice(this.pythonClass.lastIndexOf('.') + 1);
-    return new EstimatorStateError(`${short}.${name}: ${problem} (in the pickled ${this.pythonClass}).`);
+    return new EstimatorStateError(`${shortName(this.pythonClass)}.${name}: ${problem} (in the pickled ${this.pythonClass}).`);
   }
+}
+
+/** `sklearn.ensemble._iforest.IsolationForest` -> `IsolationForest`, for messages. */
+export function shortName(pythonClass: string): string {
+  return pythonClass.slice(pythonClass.lastIndexOf('.') + 1);
 }
 
 /** Python number-like values (int, float, bool, numpy scalars as 0-d or 1-element arrays) as a JS number. */

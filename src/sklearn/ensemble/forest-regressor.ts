@@ -1,8 +1,7 @@
 import type { PyValue } from '../../pickle/python-value';
 import type { BuildContext, Estimator } from '../base';
 import type { EstimatorInput } from '../matrix';
-import { StateReader } from '../state-reader';
-import { shortName } from '../tree/decision-tree-classifier';
+import { StateReader, shortName } from '../state-reader';
 import { toFloat32Rows } from '../tree/float32-input';
 import { FlatForest } from './flat-forest';
 import { readMemberTrees } from './forest-trees';

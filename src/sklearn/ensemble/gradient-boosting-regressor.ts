@@ -2,8 +2,7 @@ import type { PyValue } from '../../pickle/python-value';
 import type { BuildContext, Estimator } from '../base';
 import { EstimatorStateError } from '../errors';
 import type { EstimatorInput } from '../matrix';
-import { StateReader } from '../state-reader';
-import { shortName } from '../tree/decision-tree-classifier';
+import { StateReader, shortName } from '../state-reader';
 import { toFloat32Rows } from '../tree/float32-input';
 import { BoostingStages, asMatrix, readInit } from './boosting-stages';
 

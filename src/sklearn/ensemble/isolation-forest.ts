@@ -57,7 +57,8 @@ export class IsolationForest implements Estimator {
     const reader = new StateReader(state, pythonClass);
     const estimators = reader.list('estimators_');
     const features = reader.list('estimators_features_');
-    const nFeaturesIn = reader.number('n_features_in_');
+    // n_features_in_ since scikit-learn 0.24; n_features_ before.
+    const nFeaturesIn = reader.optionalNumber('n_features_in_') ?? reader.number('n_features_');
     if (estimators.length === 0 || features.length !== estimators.length) {
       throw new EstimatorStateError(`IsolationForest: ${estimators.length} estimators_ but ${features.length} estimators_features_`);
     }

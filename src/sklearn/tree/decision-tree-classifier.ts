@@ -2,7 +2,7 @@ import type { PyValue } from '../../pickle/python-value';
 import type { BuildContext, Estimator, Label } from '../base';
 import { EstimatorStateError } from '../errors';
 import type { DenseMatrix, EstimatorInput } from '../matrix';
-import { StateReader } from '../state-reader';
+import { StateReader, shortName } from '../state-reader';
 import { ClassifierLeaves } from './classifier-leaves';
 import { toFloat32Rows } from './float32-input';
 import { TreeStructure } from './tree-structure';
@@ -53,8 +53,4 @@ export class DecisionTreeClassifier implements Estimator {
   predictProba(X: EstimatorInput): DenseMatrix {
     return this.leaves.predictProba(toFloat32Rows(X, shortName(this.pythonClass)));
   }
-}
-
-export function shortName(pythonClass: string): string {
-  return pythonClass.slice(pythonClass.lastIndexOf('.') + 1);
 }

@@ -1,8 +1,7 @@
 import type { PyValue } from '../../pickle/python-value';
 import type { BuildContext, Estimator } from '../base';
 import type { EstimatorInput } from '../matrix';
-import { StateReader } from '../state-reader';
-import { shortName } from './decision-tree-classifier';
+import { StateReader, shortName } from '../state-reader';
 import { toFloat32Rows } from './float32-input';
 import { TreeStructure } from './tree-structure';
 
