@@ -51,7 +51,7 @@ export class HistGradientBoostingClassifier implements Estimator {
     const baseline = reader.float64('_baseline_prediction');
     if (baseline.length !== K) throw reader.error('_baseline_prediction', `expected ${K} values, got ${baseline.length}`);
     const nFeatures = reader.number('n_features_in_');
-    const predictors = HistPredictors.read(reader, 'HistGradientBoostingClassifier', nFeatures, context);
+    const predictors = HistPredictors.read(reader, 'HistGradientBoostingClassifier', nFeatures);
     if (predictors.nTrees % K !== 0) throw reader.error('_predictors', `holds ${predictors.nTrees} trees, not a multiple of ${K}`);
     return new HistGradientBoostingClassifier(pythonClass, nFeatures, classes, K, baseline, predictors);
   }

@@ -52,7 +52,7 @@ export class HistGradientBoostingRegressor implements Estimator {
     const nFeatures = reader.number('n_features_in_');
     const baseline = reader.float64('_baseline_prediction');
     if (baseline.length !== 1) throw reader.error('_baseline_prediction', `expected one value, got ${baseline.length}`);
-    const predictors = HistPredictors.read(reader, 'HistGradientBoostingRegressor', nFeatures, context);
+    const predictors = HistPredictors.read(reader, 'HistGradientBoostingRegressor', nFeatures);
     return new HistGradientBoostingRegressor(pythonClass, nFeatures, baseline[0], predictors, inverseLink);
   }
 

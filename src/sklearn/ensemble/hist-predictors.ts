@@ -1,5 +1,4 @@
 import type { PyValue } from '../../pickle/python-value';
-import type { BuildContext } from '../base';
 import { EstimatorInputError, EstimatorStateError } from '../errors';
 import type { EstimatorInput } from '../matrix';
 import { StateReader } from '../state-reader';
@@ -65,8 +64,7 @@ export class HistPredictors {
     private readonly knownBitsets: Uint32Array,
   ) {}
 
-  static read(reader: StateReader, owner: string, nFeatures: number, context: BuildContext): HistPredictors {
-    void context;
+  static read(reader: StateReader, owner: string, nFeatures: number): HistPredictors {
     const iterations = reader.list('_predictors');
     const predictors: PyValue[] = [];
     for (const iteration of iterations) {
