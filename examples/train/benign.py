@@ -72,12 +72,20 @@ def json_body(args):
     return json.dumps(listify(root), ensure_ascii=False)
 
 
+HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 3, 5, 8, 9, 9, 9, 8, 9, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1]
+
+
+def hour_day(rng):
+    """A (hour, day) pair, busier in the daytime; train.py gives attacks the same distribution."""
+    return rng.choices(range(24), weights=HOUR_WEIGHTS)[0], rng.randint(1, 31)
+
+
 def req(rng, method, path, args=(), files=(), sizes=(), body=None):
     if body is None and any(name.startswith('ARGS:json.') for name, _ in args):
         body = json_body(args)
+    hour, day = hour_day(rng)
     r = {'method': method, 'path': path, 'args': list(args), 'files': list(files), 'sizes': list(sizes),
-         'hour': rng.choices(range(24), weights=[1, 1, 1, 1, 1, 2, 3, 5, 8, 9, 9, 9, 8, 9, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1])[0],
-         'day': rng.randint(1, 31)}
+         'hour': hour, 'day': day}
     if body is not None:
         r['body'] = body
     return r
@@ -206,7 +214,23 @@ def misc(rng):
                                          ('ARGS:json.variables', '')])
 
 
-GENERATORS = [(page_view, 20), (static, 12), (search, 14), (login, 8), (contact, 8), (signup, 5), (rest, 16),
+def single_field(rng):
+    """One parameter, GET or POST: the shape of most CRS attack tests, and of much real traffic."""
+    name, value = rng.choice([
+        ('q', rng.choice(SEARCHES + UNICODE_TEXT)), ('comment', sentence(rng)), ('email', email(rng)),
+        ('id', str(rng.randint(1, 10 ** 7))), ('token', token(rng, rng.choice([16, 32, 40]))),
+        ('url', 'https://www.example.com/%s?ref=%d' % (rng.choice(WORDS), rng.randint(1, 999))),
+        ('name', rng.choice(NAMES) + ' ' + rng.choice(NAMES)), ('text', sentence(rng, rng.randint(1, 30))),
+        ('message', '\n'.join(sentence(rng) for _ in range(rng.randint(1, 4)))), ('page', str(rng.randint(1, 50))),
+        ('file', rng.choice(['report.pdf', 'IMG_2041.jpg', 'notes.txt', 'data (1).csv'])),
+        ('redirect', rng.choice(['/account', '/cart?step=2', 'https://shop.example.com/'])),
+        ('description', sentence(rng, rng.randint(5, 25))), ('title', sentence(rng, 3)),
+    ])
+    method = rng.choice(['GET', 'POST', 'POST'])
+    return req(rng, method, rng.choice(PAGES + ['/search', '/api/v1/items', '/comments', '/contact']), [('ARGS:' + name, value)])
+
+
+GENERATORS = [(single_field, 14), (page_view, 20), (static, 12), (search, 14), (login, 8), (contact, 8), (signup, 5), (rest, 16),
               (upload, 5), (long_values, 5), (misc, 7)]
 
 

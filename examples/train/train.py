@@ -8,7 +8,8 @@
    (benign.py). The CRS tests that expect *no* rule to fire are near misses (some still carry payloads
    that other rules catch): they are not trained on, only reported on separately.
    CRS requests sent to the test harness's /get or /post with names like "var" get a realistic path
-   and argument name (see unconfound), so the models learn payloads, not the harness.
+   and argument name, half of them get 1-3 ordinary parameters alongside the payload, and all get
+   benign-distributed hour and day (see unconfound), so the models learn payloads, not the harness.
 2. Hold-out: attacks and CRS negatives are split by rule file (a held-out rule's payloads were never
    seen in training); generated benign traffic is split at random.
 3. Features: the Python twin (examples/python/crs_ml_features.py) on each request's JSON line read
@@ -62,6 +63,16 @@ def unconfound(request, rng):
         request['path'] = rng.choice(ENDPOINTS)
     request['args'] = [('ARGS:' + rng.choice(BENIGN_ARG_NAMES) if re.fullmatch('ARGS:[a-z]{1,8}', n) else n, v)
                        for n, v in request['args']]
+    # Real attacks usually ride along ordinary parameters; go-ftw sends the payload alone.
+    if rng.random() < 0.5:
+        context = [('ARGS:csrf_token', benign.token(rng, 40)), ('ARGS:page', str(rng.randint(1, 20))),
+                   ('ARGS:lang', rng.choice(['en', 'de', 'fr'])), ('ARGS:utm_source', 'newsletter'),
+                   ('ARGS:sort', 'relevance'), ('ARGS:id', str(rng.randint(1, 99999)))]
+        extra = rng.sample(context, rng.randint(1, 3))
+        at = rng.randint(0, len(request['args']))
+        request['args'] = request['args'][:at] + extra + request['args'][at:]
+    # Hour and day come from the benign distribution, so time of day tells nothing.
+    request['hour'], request['day'] = benign.hour_day(rng)
     return request
 
 
@@ -103,8 +114,10 @@ def main():
             attacks.append((line, meta))
         elif meta['negative']:
             negatives.append((line, meta))
-    attack_train, attack_test = split_by_file(attacks, rng)
-    negative_train, negative_test = split_by_file(negatives, rng)
+    # A generator of its own, so the held-out rule files do not change when the data preparation does.
+    split_rng = random.Random(SEED)
+    attack_train, attack_test = split_by_file(attacks, split_rng)
+    negative_train, negative_test = split_by_file(negatives, split_rng)
     generated = [to_json_line(r) for r in benign.benign_requests(BENIGN_GENERATED, seed=SEED)]
     cut = int(len(generated) * (1 - HELDOUT_FRACTION))
     benign_train = generated[:cut]
