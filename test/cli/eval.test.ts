@@ -58,6 +58,12 @@ describe('crs-ml-server eval', () => {
     expect(() => evalCommand(model, { method: 'score_samples', input, key: '' })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_ESTIMATOR' }));
   });
 
+  it('takes strings for text pipelines', () => {
+    const c = cases('composed').find((x) => x.name === 'tfidf-forest')!;
+    const printed = JSON.parse(evalCommand(path.join(TREES, c.model), { method: 'predict', input: rowsFile(c.input) }));
+    expect(printed).toEqual(c.outputs.predict);
+  });
+
   it('reports errors on stderr with a non-zero exit code', async () => {
     const model = path.join(TREES, 'iforest/iforest-auto.pkl');
     const errors: string[] = [];

@@ -17,6 +17,8 @@ export class BoostingStages {
   private constructor(
     readonly nStages: number,
     readonly K: number,
+    /** Width of the trees' input (`n_features_in_` of files that lack it). */
+    readonly nFeatures: number,
     private readonly forest: FlatForest,
     private readonly scaledLeaves: Float64Array,
   ) {}
@@ -31,7 +33,7 @@ export class BoostingStages {
     const learningRate = reader.number('learning_rate');
     const forest = new FlatForest(trees);
     const scaledLeaves = forest.table((tree, node) => learningRate * tree.values[node * tree.maxNClasses]);
-    return new BoostingStages(nStages, K, forest, scaledLeaves);
+    return new BoostingStages(nStages, K, trees[0].nFeatures, forest, scaledLeaves);
   }
 
   /** Adds every stage's scaled leaf values to `raw` (row-major, K per row), in sklearn's order. */

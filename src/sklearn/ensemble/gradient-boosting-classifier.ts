@@ -53,7 +53,7 @@ export class GradientBoostingClassifier implements Estimator {
     const stages = BoostingStages.read(reader, 'GradientBoostingClassifier', context);
     const K = loss === 'multinomial' ? classes.length : 1;
     if (stages.K !== K) throw new EstimatorStateError(`GradientBoostingClassifier: estimators_ has ${stages.K} trees per stage, loss "${lossName}" with ${classes.length} classes needs ${K}`);
-    return new GradientBoostingClassifier(pythonClass, reader.optionalNumber('n_features_in_') ?? 0, classes, loss, stages, readInit(reader, context));
+    return new GradientBoostingClassifier(pythonClass, reader.optionalNumber('n_features_in_') ?? stages.nFeatures, classes, loss, stages, readInit(reader, context));
   }
 
   /** Raw predictions, (n, K) row-major. */

@@ -34,7 +34,7 @@ export class GradientBoostingRegressor implements Estimator {
     const reader = new StateReader(state, pythonClass);
     const stages = BoostingStages.read(reader, 'GradientBoostingRegressor', context);
     if (stages.K !== 1) throw new EstimatorStateError(`GradientBoostingRegressor: estimators_ has ${stages.K} trees per stage, expected 1`);
-    return new GradientBoostingRegressor(pythonClass, reader.optionalNumber('n_features_in_') ?? 0, stages, readInit(reader, context));
+    return new GradientBoostingRegressor(pythonClass, reader.optionalNumber('n_features_in_') ?? stages.nFeatures, stages, readInit(reader, context));
   }
 
   predict(X: EstimatorInput): Float64Array {
