@@ -109,7 +109,7 @@ export async function runStage(target: FtwTarget, input: FtwInput, output: FtwOu
   const regex = output.log?.match_regex === undefined ? undefined : new RegExp(output.log.match_regex);
   const incomplete = (lines: string[]) => expected.some((id) => !ids(lines).has(id)) || (regex !== undefined && !regex.test(lines.join('\n')));
   let lines = target.logLinesFor(answer.uniqueId);
-  for (let i = 0; i < 10 && incomplete(lines); i++) {
+  for (let i = 0; i < 40 && incomplete(lines); i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     lines = target.logLinesFor(answer.uniqueId);
   }
