@@ -195,6 +195,9 @@ def main():
                   'attacks carried only in headers or cookies are invisible to waf-v1 (they are left out).\n' % (100 * TARGET_TRAIN_FPR))
         out.write('heldout/benign.jsonl holds %d of the held-out generated benign requests; '
                   'heldout/attack.jsonl holds all held-out attacks.\n' % len(benign_written))
+        importances = sorted(zip(rf.feature_importances_, FEATURE_NAMES), reverse=True)[:10]
+        out.write('\nRandomForest feature importances (top 10): %s.\n'
+                  % ', '.join('`%s` %.3f' % (name, value) for value, name in importances))
     for row in rows:
         print('%s threshold %s detection %.3f fpr(generated) %.4f fpr(crs-negative) %.3f fpr(file) %.4f auc %.4f size %d' % row)
 
