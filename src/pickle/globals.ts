@@ -1,3 +1,4 @@
+import { MaskedArrayPlaceholder } from '../numpy/masked-array';
 import { frombuffer, makeDType, randomObject, reconstruct, scalar } from '../numpy/reconstruct';
 import { latin1Bytes } from './decode';
 import { PickleMalformedError, PickleUnsupportedError } from './errors';
@@ -116,6 +117,8 @@ export const ALLOWED_GLOBALS: ReadonlyMap<string, GlobalEntry> = new Map<string,
   ['numpy.dtype', { why: 'a dtype description (kind, size, byte order, fields)', call: (a) => makeDType(a), newObject: (a) => makeDType(a) }],
   ['numpy.ndarray', valueOnly('the class argument of _reconstruct')],
   ['numpy.core.memmap.memmap', valueOnly('the class argument of _reconstruct for memmapped arrays')],
+  ['numpy.ma.core._mareconstruct', { why: 'an empty masked array placeholder; data and mask come via BUILD', call: (a) => new MaskedArrayPlaceholder(a) }],
+  ['numpy.ma.core.MaskedArray', valueOnly('the class argument of _mareconstruct')],
   ['numpy.random._pickle.__randomstate_ctor', { why: 'a RandomState kept as data (its MT19937 state arrives via BUILD)', call: randomObject('numpy.random.mtrand.RandomState') }],
   ['numpy.random.__RandomState_ctor', { why: 'a RandomState kept as data (numpy < 1.17)', call: randomObject('numpy.random.mtrand.RandomState') }],
   ['numpy.random._pickle.__bit_generator_ctor', { why: 'a bit generator kept as data', call: randomObject('numpy.random.bit_generator.BitGenerator') }],

@@ -124,6 +124,19 @@ describe('loadModelFile on real scikit-learn 1.2.1 models', () => {
     expect([...named].map(([k, e]) => [k, e.className])).toEqual(facts.voting.named_estimators);
   });
 
+  it('GridSearchCV: cv_results_ masked arrays (numpy.ma) keep data and mask', () => {
+    const expected = facts['grid-search'];
+    const s = state(loadModelFile(fixture('models', 'grid-search.pkl')));
+    const results = s.get('cv_results_') as Map<string, unknown>;
+    const paramC = results.get('param_C') as PyObject;
+    expect(paramC.className).toBe('numpy.ma.core.MaskedArray');
+    const data = paramC.dict().get('data') as NdArray;
+    expect(data.toArray().map((v) => ({ f: fhex(v as number) }))).toEqual(expected.param_C);
+    expect((paramC.dict().get('mask') as NdArray).toArray()).toEqual(expected.mask);
+    expect(Array.from((results.get('mean_test_score') as NdArray).toFloat64(), fhex)).toEqual(expected.mean_test_score);
+    expect((s.get('best_estimator_') as PyObject).className).toBe('sklearn.linear_model._logistic.LogisticRegression');
+  });
+
   it('KDTree and BallTree keep their state as data (newObj + BUILD tuple)', () => {
     const kd = loadModelFile(fixture('models', 'kdtree.pkl')) as PyObject;
     expect(kd.className).toBe(facts.kdtree.class);
