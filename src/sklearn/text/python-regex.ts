@@ -1,5 +1,5 @@
 import { UnsupportedEstimatorError } from '../errors';
-import { DIGIT_RANGES, WORD_RANGES } from './python-tables';
+import { pythonDigitClass, pythonWordClass } from './python-classes';
 
 /**
  * Translates a Python `re` pattern (as in `token_pattern`) into an equivalent JavaScript RegExp with
@@ -43,18 +43,8 @@ export function findAll(re: PythonRegex, text: string): string[] {
 
 const SPACE_CLASS = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 
-function rangesClass(ranges: readonly number[]): string {
-  let out = '';
-  for (let i = 0; i < ranges.length; i += 2) {
-    const a = `\\u{${ranges[i].toString(16)}}`;
-    out += ranges[i] === ranges[i + 1] ? a : `${a}-\\u{${ranges[i + 1].toString(16)}}`;
-  }
-  return out;
-}
-
-const UNICODE_WORD = rangesClass(WORD_RANGES);
-const UNICODE_DIGIT = rangesClass(DIGIT_RANGES);
-const ASCII_WORD = 'A-Za-z0-9_';
+const ASCII_WORD = '[A-Za-z0-9_]';
+const ASCII_DIGIT = '[0-9]';
 const ASCII_SPACE = '\\t\\n\\v\\f\\r ';
 
 /** Characters escaped outside classes (JS SyntaxCharacter and "/"), and inside `v`-mode classes. */
@@ -86,8 +76,13 @@ class Translator {
     return { regex, groups: this.groups, source: body };
   }
 
+  /** `\w` as a bracketed `v`-mode class (usable alone or nested in another class). */
   private get word(): string {
-    return this.ascii ? ASCII_WORD : UNICODE_WORD;
+    return this.ascii ? ASCII_WORD : `[${pythonWordClass()}]`;
+  }
+
+  private get digit(): string {
+    return this.ascii ? ASCII_DIGIT : `[${pythonDigitClass()}]`;
   }
 
   private leadingFlags(): void {
@@ -201,26 +196,26 @@ class Translator {
   private escape(inClass: boolean): string {
     const c = this.p[this.i++];
     if (c === undefined) throw this.refuse('the pattern ends with a backslash');
-    const wrap = (set: string, negate: boolean) => (inClass ? (negate ? `[^${set}]` : `[${set}]`) : negate ? `[^${set}]` : `[${set}]`);
+    const space = `[${this.ascii ? ASCII_SPACE : SPACE_CLASS}]`;
+    // `cls` is a bracketed class; negation wraps it, which `v` mode allows inside another class too.
+    const negated = (cls: string) => `[^${cls}]`;
     switch (c) {
       case 'w':
-        return wrap(this.word, false);
+        return this.word;
       case 'W':
-        return wrap(this.word, true);
+        return negated(this.word);
       case 'd':
-        return wrap(this.ascii ? '0-9' : UNICODE_DIGIT, false);
+        return this.digit;
       case 'D':
-        return wrap(this.ascii ? '0-9' : UNICODE_DIGIT, true);
+        return negated(this.digit);
       case 's':
-        return wrap(this.ascii ? ASCII_SPACE : SPACE_CLASS, false);
+        return space;
       case 'S':
-        return wrap(this.ascii ? ASCII_SPACE : SPACE_CLASS, true);
+        return negated(space);
       case 'b':
       case 'B': {
         if (inClass) return '\\x08'; // Python: \b in a class is a backspace
-        const w = `[${this.word}]`;
-        const boundary = `(?:(?<=${w})(?!${w})|(?<!${w})(?=${w}))`;
-        return c === 'b' ? boundary : `(?:(?<=${w})(?=${w})|(?<!${w})(?!${w}))`;
+        return this.boundary(c === 'b');
       }
       case 'A':
         return '(?<![\\s\\S])';
@@ -251,6 +246,22 @@ class Translator {
         if (/[A-Za-z0-9]/.test(c)) throw this.refuse(`the escape "\\${c}" is not supported`);
         return literal(c, this.p.codePointAt(this.i - 1) as number, () => this.i++, inClass);
     }
+  }
+
+  /**
+   * `\b` (or `\B`) at the current position. Python's `\b` is "word char before XOR word char after";
+   * when the next atom is a mandatory `\w` (or the previous one was), one side is known and the test
+   * reduces to a single lookaround — same matches, and V8 runs the default `\b\w\w+\b` ~4x faster.
+   */
+  private boundary(isBoundary: boolean): string {
+    const w = this.word;
+    const before = this.p.slice(0, this.i - 2);
+    const after = this.p.slice(this.i);
+    const wordAfter = /^\\w(?![*?]|\{[0,])/.test(after);
+    const wordBefore = /(?<!\\)(?:\\\\)*\\w(?:\+\??|\{[1-9]\d*(?:,\d*)?\}\??)?$/.test(before);
+    if (wordAfter) return isBoundary ? `(?<!${w})` : `(?<=${w})`;
+    if (wordBefore) return isBoundary ? `(?!${w})` : `(?=${w})`;
+    return isBoundary ? `(?:(?<=${w})(?!${w})|(?<!${w})(?=${w}))` : `(?:(?<=${w})(?=${w})|(?<!${w})(?!${w}))`;
   }
 
   private refuse(problem: string): UnsupportedEstimatorError {

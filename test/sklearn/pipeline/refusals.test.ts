@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadEstimator, runMethod } from '../../../src/sklearn/build-estimator';
-import { fromRows } from '../../../src/sklearn/matrix';
+import { type DenseMatrix, fromRows } from '../../../src/sklearn/matrix';
 
 // Inputs or methods sklearn itself refuses must fail with a specific code, never with a wrong number.
 const models = path.resolve(__dirname, '../../fixtures/sklearn/models');
@@ -44,8 +44,9 @@ describe('refusals at evaluation time', () => {
 
   it('scalers let NaN through (force_all_finite="allow-nan") but refuse infinity', () => {
     const scaler = load('preprocessing/standardscaler.pkl');
-    const out = runMethod(scaler, 'transform', fromRows([[0, null, 0, 0, 0]]));
-    expect(out.kind === 'dense' && Number.isNaN(out.data[1])).toBe(true);
+    const out = runMethod(scaler, 'transform', fromRows([[0, null, 0, 0, 0]])) as DenseMatrix;
+    expect(out.kind).toBe('dense');
+    expect(Number.isNaN(out.data[1])).toBe(true);
     expect(() => runMethod(scaler, 'transform', fromRows([[0, Infinity, 0, 0, 0]]))).toThrow(expect.objectContaining({ code: 'ESTIMATOR_INPUT_INVALID' }));
   });
 
