@@ -7,6 +7,7 @@ import { GradientBoostingRegressor } from './ensemble/gradient-boosting-regresso
 import { HistGradientBoostingClassifier } from './ensemble/hist-gradient-boosting-classifier';
 import { HistGradientBoostingRegressor } from './ensemble/hist-gradient-boosting-regressor';
 import { DummyClassifier, DummyRegressor } from './ensemble/dummy';
+import { BaggingClassifier, BaggingRegressor } from './ensemble/bagging';
 import { DecisionTreeClassifier } from './tree/decision-tree-classifier';
 import { DecisionTreeRegressor } from './tree/decision-tree-regressor';
 
@@ -71,6 +72,8 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   HistGradientBoostingRegressor,
   DummyClassifier,
   DummyRegressor,
+  BaggingClassifier,
+  BaggingRegressor,
 
   // linear, kernels, neighbours, naive Bayes, neural networks, anomaly detectors
   LogisticRegression,
