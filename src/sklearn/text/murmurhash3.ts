@@ -4,8 +4,14 @@
  * the signed 32-bit result.
  */
 export function murmurhash3Signed(text: string, seed = 0): number {
-  return murmurhash3Bytes(Buffer.from(text, 'utf8'), seed) | 0;
+  // Reuse one scratch buffer: n-grams are short and this runs once per feature per request.
+  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, scratch);
+  return murmurhash3Bytes(scratch.subarray(0, written), seed) | 0;
 }
+
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(256);
 
 /** MurmurHash3_x86_32 of raw bytes, as an unsigned 32-bit number. */
 export function murmurhash3Bytes(bytes: Uint8Array, seed = 0): number {
