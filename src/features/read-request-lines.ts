@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { MlRequest } from '../contract/ml-request';
-import { UsageError, describeError } from '../errors';
+import { UsageError } from '../errors';
 import { parseRequestLine } from './request-line';
 
 /**
@@ -32,7 +32,7 @@ export async function* readRequestLines(file: string): AsyncGenerator<{ line: nu
     }
   } catch (cause) {
     if (cause instanceof UsageError) throw cause;
-    throw new UsageError(`cannot read ${file}: ${describeError(cause)}`, { cause });
+    throw new UsageError(`cannot read the requests file ${file}`, { cause });
   } finally {
     lines.close();
   }

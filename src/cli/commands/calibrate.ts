@@ -10,7 +10,7 @@ import { renderReportHtml } from '../../calibrate/report-html';
 import { formatScore } from '../../calibrate/svg';
 import { createContainer, TOKENS } from '../../container';
 import type { MlRequest } from '../../contract/ml-request';
-import { UsageError, describeError } from '../../errors';
+import { UsageError } from '../../errors';
 import type { ExtractorRegistry } from '../../features/extractor-registry';
 import { readRequestLines } from '../../features/read-request-lines';
 import type { Logger } from '../../logger';
@@ -110,7 +110,7 @@ export async function calibrateCommand(options: CalibrateOptions, io: CalibrateI
     try {
       writeFileSync(options.report, html);
     } catch (cause) {
-      throw new UsageError(`cannot write the report to ${options.report}: ${describeError(cause)}`, { cause });
+      throw new UsageError(`cannot write the report to ${options.report}`, { cause });
     }
     io.out(`report written to ${options.report}\n`);
   }
