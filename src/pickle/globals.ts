@@ -93,14 +93,21 @@ export const ALLOWED_GLOBALS: ReadonlyMap<string, GlobalEntry> = new Map<string,
   ['builtins.bool', valueOnly('a type used as a parameter value (dtype=bool)')],
   // --- copyreg helpers: they only call cls.__new__, i.e. another entry of this door
   ['copyreg._reconstructor', {
-    why: 'protocols 0-1 object creation: object.__new__(cls) through the entry of cls',
+    why: 'protocols 0-1 object creation: base.__new__(cls) through the entry of cls',
     call: (a, ctx) => {
       const [cls, base, state] = a;
       classPath(cls, 'copyreg._reconstructor', ctx);
-      if (!(base instanceof PyGlobal) || canonicalGlobal(base.module, base.name) !== 'builtins.object' || (state !== null && state !== undefined)) {
-        throw new PickleUnsupportedError('copyreg._reconstructor with a base other than object is not supported');
+      const baseName = base instanceof PyGlobal ? canonicalGlobal(base.module, base.name) : '';
+      if (baseName === 'builtins.object' && (state === null || state === undefined)) return ctx.newObject(cls, []);
+      if (baseName === 'builtins.dict' && state instanceof Map) {
+        // a dict subclass (sklearn's Bunch): dict.__init__(obj, state) copies the items
+        const made = ctx.newObject(cls, []);
+        if (made instanceof Map) {
+          for (const [k, v] of state) made.set(k, v);
+          return made;
+        }
       }
-      return ctx.newObject(cls, []);
+      throw new PickleUnsupportedError(`copyreg._reconstructor of ${(cls as PyGlobal).path} with base ${baseName || 'unknown'} is not supported`);
     },
   }],
   ['copyreg.__newobj__', { why: 'cls.__new__(cls, *args) through the entry of cls', call: (a, ctx) => ctx.newObject(a[0] ?? null, a.slice(1)) }],

@@ -117,8 +117,8 @@ describe('loadModelFile on real scikit-learn 1.2.1 models', () => {
     expect(Array.from((s.get('_baseline_prediction') as NdArray).toFloat64(), fhex)).toEqual(expected.baseline);
   });
 
-  it("VotingClassifier: named_estimators_ (sklearn's Bunch, a dict subclass) is a Map", () => {
-    const s = state(loadModelFile(fixture('models', 'voting.pkl')));
+  it.each([0, 4])("VotingClassifier (protocol %i): named_estimators_ (sklearn's Bunch, a dict subclass) is a Map", (protocol) => {
+    const s = state(loadModelFile(fixture('models', `voting-p${protocol}.pkl`)));
     const named = s.get('named_estimators_') as Map<string, PyObject>;
     expect(named).toBeInstanceOf(Map);
     expect([...named].map(([k, e]) => [k, e.className])).toEqual(facts.voting.named_estimators);
