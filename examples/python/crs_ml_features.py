@@ -14,7 +14,8 @@ Use:
 A request is a dict: method, path (str), args, files (lists of (name, str) pairs), sizes (list of
 (name, number) pairs), hour, day (int), body (str, optional). Parity rules kept on purpose:
 lengths are code points; lowercasing is ASCII-only; regexes use explicit ASCII classes; log2 is
-computed from + - * / only (see _log2_int) so no libm difference can leak in.
+computed from + - * / only (see _log2_int) so no libm difference can leak in. Counts and lengths are
+returned as log2(1 + n) (LOG_SCALED), the other columns as they are.
 """
 import argparse
 import json
