@@ -8,6 +8,7 @@ import { HistGradientBoostingClassifier } from './ensemble/hist-gradient-boostin
 import { HistGradientBoostingRegressor } from './ensemble/hist-gradient-boosting-regressor';
 import { DummyClassifier, DummyRegressor } from './ensemble/dummy';
 import { BaggingClassifier, BaggingRegressor } from './ensemble/bagging';
+import { AdaBoostClassifier, AdaBoostRegressor } from './ensemble/adaboost';
 import { DecisionTreeClassifier } from './tree/decision-tree-classifier';
 import { DecisionTreeRegressor } from './tree/decision-tree-regressor';
 
@@ -16,6 +17,7 @@ import { EllipticEnvelope } from './covariance/elliptic-envelope';
 import { ElasticNet } from './linear/elastic-net';
 import { IsotonicRegression } from './linear/isotonic-regression';
 import { Lasso } from './linear/lasso';
+import { LinearDiscriminantAnalysis } from './linear/linear-discriminant-analysis';
 import { LinearModel } from './linear/linear-model';
 import { LinearRegression } from './linear/linear-regression';
 import { LinearSVC } from './linear/linear-svc';
@@ -23,6 +25,7 @@ import { LogisticRegression } from './linear/logistic-regression';
 import { Ridge } from './linear/ridge';
 import { RidgeClassifier } from './linear/ridge-classifier';
 import { SGDClassifier } from './linear/sgd-classifier';
+import { SGDOneClassSVM } from './linear/sgd-one-class-svm';
 import { SGDRegressor } from './linear/sgd-regressor';
 import { BernoulliNB } from './naive-bayes/bernoulli-nb';
 import { ComplementNB } from './naive-bayes/complement-nb';
@@ -74,6 +77,8 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   DummyRegressor,
   BaggingClassifier,
   BaggingRegressor,
+  AdaBoostClassifier,
+  AdaBoostRegressor,
 
   // linear, kernels, neighbours, naive Bayes, neural networks, anomaly detectors
   LogisticRegression,
@@ -87,6 +92,8 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   SGDRegressor,
   LinearModel,
   IsotonicRegression,
+  LinearDiscriminantAnalysis,
+  SGDOneClassSVM,
   SVC,
   SVR,
   OneClassSVM,
