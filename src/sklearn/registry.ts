@@ -9,6 +9,7 @@ import { HistGradientBoostingRegressor } from './ensemble/hist-gradient-boosting
 import { DummyClassifier, DummyRegressor } from './ensemble/dummy';
 import { BaggingClassifier, BaggingRegressor } from './ensemble/bagging';
 import { AdaBoostClassifier, AdaBoostRegressor } from './ensemble/adaboost';
+import { VotingClassifier, VotingRegressor } from './ensemble/voting';
 import { DecisionTreeClassifier } from './tree/decision-tree-classifier';
 import { DecisionTreeRegressor } from './tree/decision-tree-regressor';
 
@@ -79,6 +80,8 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   BaggingRegressor,
   AdaBoostClassifier,
   AdaBoostRegressor,
+  VotingClassifier,
+  VotingRegressor,
 
   // linear, kernels, neighbours, naive Bayes, neural networks, anomaly detectors
   LogisticRegression,
