@@ -55,6 +55,7 @@ http {
 `;
     const file = path.join(d, 'nginx.conf');
     writeFileSync(file, conf);
-    return { bin: env.nginxBin, args: ['-c', file, '-p', `${d}/`] };
+    // -e: the log nginx writes before it has read the config (else /var/log/nginx, root only).
+    return { bin: env.nginxBin, args: ['-c', file, '-p', `${d}/`, '-e', path.join(d, 'error.log')] };
   }
 }
