@@ -18,6 +18,7 @@ export const CONTROL_HEADERS = {
   timeoutMs: 'X-ML-Test-Timeout-Ms',
   enabled: 'X-ML-Test-Enabled',
   logPass: 'X-ML-Test-Log-Pass',
+  threshold: 'X-ML-Test-Threshold',
 } as const;
 
 /** Which ModSecurity runs the rules: `modsecurity2` (Apache) or `libmodsecurity3` (nginx). */
@@ -186,5 +187,6 @@ function testOverrides(endpoints: ReadonlyMap<string, string>, defaultEndpoint: 
   capture(CONTROL_HEADERS.timeoutMs, '[0-9]+', 'timeout_ms');
   capture(CONTROL_HEADERS.enabled, '[01]', 'enabled');
   capture(CONTROL_HEADERS.logPass, '[01]', 'log_pass');
+  capture(CONTROL_HEADERS.threshold, '[0-9]+', 'inbound_anomaly_score_threshold');
   return `${lines.join('\n')}\n`;
 }
