@@ -10,6 +10,7 @@ import { DummyClassifier, DummyRegressor } from './ensemble/dummy';
 import { BaggingClassifier, BaggingRegressor } from './ensemble/bagging';
 import { AdaBoostClassifier, AdaBoostRegressor } from './ensemble/adaboost';
 import { VotingClassifier, VotingRegressor } from './ensemble/voting';
+import { StackingClassifier, StackingRegressor } from './ensemble/stacking';
 import { DecisionTreeClassifier } from './tree/decision-tree-classifier';
 import { DecisionTreeRegressor } from './tree/decision-tree-regressor';
 
@@ -82,6 +83,8 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   AdaBoostRegressor,
   VotingClassifier,
   VotingRegressor,
+  StackingClassifier,
+  StackingRegressor,
 
   // linear, kernels, neighbours, naive Bayes, neural networks, anomaly detectors
   LogisticRegression,
