@@ -27,8 +27,9 @@ import { CAN_START, HANDLERS, STOP } from './opcode-handlers';
 
 /**
  * The pickle machine: runs the handlers of opcode-handlers.ts over a stream, as CPython's
- * `Lib/pickle.py` `_Unpickler`, with the stack, the memo, limits and byte offsets. It knows nothing of numpy or sklearn: every global goes through the
- * `GlobalDoor` it is given, and objects with their own BUILD implement `PICKLE_BUILD`.
+ * `Lib/pickle.py` `_Unpickler`, with the stack, the memo, limits and byte offsets. It knows
+ * nothing of numpy or sklearn: every global goes through the `GlobalDoor` it is given, and
+ * objects with their own BUILD implement `PICKLE_BUILD`.
  *
  * Why not pickleparser's `Parser.read`: it calls REDUCE targets as JS functions, `Object.assign`s
  * BUILD state, builds DICT into plain-object keys even in Map mode, reads LONG1 unsigned, reports
@@ -52,6 +53,8 @@ export class Unpickler implements UnpickleContext {
     private readonly door: GlobalDoor,
     readonly limits: Readonly<PickleLimits>,
     readonly budget: LoadBudget = { opcodes: 0, arrayElements: 0, arrayBytes: 0 },
+    /** True for the nested pickle of a joblib object array, which joblib reads with plain pickle. */
+    private readonly nested = false,
   ) {}
 
   /** Runs from the reader's position to STOP and returns the top of the stack. */
@@ -97,7 +100,9 @@ export class Unpickler implements UnpickleContext {
   }
 
   loadNested(): PyValue {
-    return new Unpickler(this.reader, this.door, this.limits, this.budget).load();
+    // joblib reads it with plain pickle.load, so it cannot nest again; refusing keeps recursion at one level.
+    if (this.nested) throw this.malformed('a joblib array wrapper inside the nested pickle of an object array');
+    return new Unpickler(this.reader, this.door, this.limits, this.budget, true).load();
   }
 
   // --- helpers for handlers --------------------------------------------------------------------
