@@ -37,3 +37,23 @@ describe('crs-ml-server inspect', () => {
     expect(run(fixture('models', 'tfidf.pkl'), { items: '-1' }).code).toBe(1);
   });
 });
+
+describe('registered in the CLI', () => {
+  it('`crs-ml-server inspect FILE --json` runs through main()', async () => {
+    const { main } = await import('../../../src/cli/main');
+    let out = '';
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    const saved = process.exitCode;
+    try {
+      const code = await main(['inspect', fixture('models', 'iforest-10.pkl'), '--json']);
+      expect(code).toBe(0);
+    } finally {
+      write.mockRestore();
+      process.exitCode = saved;
+    }
+    expect(JSON.parse(out)).toMatchObject({ loadable: true, rootClass: 'sklearn.ensemble._iforest.IsolationForest' });
+  });
+});
