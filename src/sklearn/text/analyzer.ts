@@ -3,7 +3,7 @@ import { UnsupportedEstimatorError } from '../errors';
 import type { StateReader } from '../state-reader';
 import { ENGLISH_STOP_WORDS } from './python-tables';
 import { findAll, translatePythonRegex } from './python-regex';
-import { codePoints, collapseWhitespace, pythonLower, pythonSplit, stripAccentsAscii, stripAccentsUnicode } from './python-text';
+import { collapseWhitespace, pythonLower, pythonSplit, stripAccentsAscii, stripAccentsUnicode } from './python-text';
 
 /** The `_VectorizerMixin` parameters that decide how a document becomes features (pickled names). */
 export interface AnalyzerState {
@@ -94,13 +94,35 @@ export function wordNgrams(tokens: string[], minN: number, maxN: number): string
   return out;
 }
 
+/**
+ * UTF-16 offsets of the code point boundaries of `text` (length = code points + 1), so that the
+ * code point slice [i, j) is `text.slice(at[i], at[j])` — Python's `text[i:j]`.
+ */
+function codePointOffsets(text: string): Int32Array {
+  const at = new Int32Array(text.length + 1);
+  let n = 0;
+  for (let u = 0; u < text.length; u++) {
+    at[n++] = u;
+    const c = text.charCodeAt(u);
+    if (c >= 0xd800 && c <= 0xdbff && u + 1 < text.length) {
+      const d = text.charCodeAt(u + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) u++;
+    }
+  }
+  at[n] = text.length;
+  return at.subarray(0, n + 1);
+}
+
 /** `_char_ngrams`: whitespace runs collapsed, then every code point n-gram. */
 export function charNgrams(text: string, minN: number, maxN: number): string[] {
-  const cps = codePoints(collapseWhitespace(text));
-  const out: string[] = minN === 1 ? [...cps] : [];
+  const t = collapseWhitespace(text);
+  const at = codePointOffsets(t);
+  const len = at.length - 1;
+  const out: string[] = [];
+  if (minN === 1) for (let i = 0; i < len; i++) out.push(t.slice(at[i], at[i + 1]));
   const from = minN === 1 ? 2 : minN;
-  for (let n = from; n <= Math.min(maxN, cps.length); n++) {
-    for (let i = 0; i + n <= cps.length; i++) out.push(cps.slice(i, i + n).join(''));
+  for (let n = from; n <= Math.min(maxN, len); n++) {
+    for (let i = 0; i + n <= len; i++) out.push(t.slice(at[i], at[i + n]));
   }
   return out;
 }
@@ -112,13 +134,15 @@ export function charNgrams(text: string, minN: number, maxN: number): string[] {
 export function charWbNgrams(text: string, minN: number, maxN: number): string[] {
   const out: string[] = [];
   for (const word of pythonSplit(collapseWhitespace(text))) {
-    const w = codePoints(` ${word} `);
+    const w = ` ${word} `;
+    const at = codePointOffsets(w);
+    const len = at.length - 1;
     for (let n = minN; n <= maxN; n++) {
       let offset = 0;
-      out.push(w.slice(offset, offset + n).join(''));
-      while (offset + n < w.length) {
+      out.push(w.slice(at[offset], at[Math.min(offset + n, len)]));
+      while (offset + n < len) {
         offset++;
-        out.push(w.slice(offset, offset + n).join(''));
+        out.push(w.slice(at[offset], at[offset + n]));
       }
       if (offset === 0) break;
     }

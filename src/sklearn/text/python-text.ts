@@ -28,11 +28,6 @@ export function pythonLower(text: string): string {
   return text.toLowerCase();
 }
 
-/** The code points of a string, as Python indexes it. */
-export function codePoints(text: string): string[] {
-  return Array.from(text);
-}
-
 function isCombining(cp: number): boolean {
   let lo = 0;
   let hi = COMBINING_RANGES.length / 2 - 1;
