@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import { AdapterError, ModelLoadError, describeError } from '../errors';
+import type { ExtractorRegistry } from '../features/extractor-registry';
+import type { FeatureExtractor } from '../features/feature-extractor';
 import type { Logger } from '../logger';
 import type { AdapterRegistry } from './adapter-registry';
 import type { AdapterContext, ModelAdapter, ModelAdapterClass } from './model-adapter';
@@ -24,21 +26,33 @@ export const SDK_MODULE = 'crs-ml-server';
  * happens at load time. `require('crs-ml-server')` inside an adapter file returns this server's own
  * SDK, so `instanceof` and error classes match even when the package is not installed next to it.
  *
- * A class's `load` is wrapped so that a failure names the file it came from.
+ * A class's `load` is wrapped so that a failure names the file it came from. Exported feature
+ * extractors (objects with `name`, `featureNames` and `extract`) are registered into `extractors`
+ * the same way, so a custom extractor ships beside the adapter that reads it.
  *
- * @returns the registered adapter names
+ * @returns the registered adapter and extractor names
  * @throws AdapterError naming the file and the cause: unreadable path, syntax error, a file that
  * exports no adapter class, a class missing `describe`/`load`/`score`, a duplicate name
  */
-export function loadUserAdapters(target: string, registry: AdapterRegistry, logger: Logger): string[] {
+export function loadUserAdapters(target: string, registry: AdapterRegistry, logger: Logger, extractors?: ExtractorRegistry): string[] {
   const registered: string[] = [];
   for (const file of adapterFiles(path.resolve(target))) {
     const exported = loadModuleFile(file);
     const candidates = typeof exported === 'function' ? [exported] : Object.values(exported as Record<string, unknown>);
     const classes = [...new Set(candidates.filter(isAdapterClass))];
-    if (classes.length === 0) {
+    const featureExtractors = extractors === undefined ? [] : [...new Set(candidates.filter(isFeatureExtractor))];
+    for (const extractor of featureExtractors) {
+      try {
+        extractors!.add(extractor);
+      } catch (cause) {
+        throw new AdapterError(`user adapter ${file}: ${describeError(cause)}`, { cause });
+      }
+      registered.push(extractor.name);
+      logger.info(`registered user feature extractor "${extractor.name}" from ${file}`);
+    }
+    if (classes.length === 0 && featureExtractors.length === 0) {
       throw new AdapterError(
-        `user adapter ${file} exports no adapter class (a class with a static "adapterName"). ` +
+        `user adapter ${file} exports no adapter class (a class with a static "adapterName") nor feature extractor. ` +
           'Export one, e.g. `module.exports = { MyAdapter }` or `export class MyAdapter`; keep helper modules in a subfolder.',
       );
     }
@@ -171,4 +185,15 @@ function withSourceFile(adapterClass: ModelAdapterClass, file: string): ModelAda
 
 function isAdapterClass(value: unknown): value is ModelAdapterClass {
   return typeof value === 'function' && typeof (value as { adapterName?: unknown }).adapterName === 'string';
+}
+
+function isFeatureExtractor(value: unknown): value is FeatureExtractor {
+  const candidate = value as Partial<FeatureExtractor> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.name === 'string' &&
+    Array.isArray(candidate.featureNames) &&
+    typeof candidate.extract === 'function'
+  );
 }

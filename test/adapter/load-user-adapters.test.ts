@@ -140,6 +140,28 @@ describe('loadUserAdapters', () => {
     expect((error as Error).message).toBe(`user adapter "a" (${path.join(dir, 'a.js')}) failed in load(): weights.bin not found`);
   });
 
+  it('registers a custom feature extractor shipped beside an adapter, for the manifest to name', async () => {
+    const dir = folder('extractor', {
+      'pathlen.js': "exports.pathLength = { name: 'path-length-v1', featureNames: ['path_length'], extract: (r) => [r.path.length] };",
+      'sum.js': "exports.Sum = class { static adapterName = 'sum'; describe() { return { name: 'sum', inputKind: 'features', output: 'sum' }; } load() {} score(b) { return b.map((row) => row.reduce((a, x) => a + x, 0)); } };",
+      'manifest.json': JSON.stringify({ adapter: 'sum', threshold: 5, anomalyWhen: 'above', extractor: 'path-length-v1' }),
+    });
+    const adapters = new AdapterRegistry();
+    const extractors = new ExtractorRegistry();
+    expect(loadUserAdapters(dir, adapters, silentLogger, extractors)).toEqual(['path-length-v1', 'sum']);
+    const model = await loadModel({ modelsDir: dir, adapters, extractors, logger: silentLogger });
+    expect(await model.judge({ ...request, path: '/a/long/path' })).toEqual({ score: 12, anomaly: true });
+    expect(await model.judge(request)).toEqual({ score: 1, anomaly: false });
+  });
+
+  it('refuses a custom extractor whose name is taken', () => {
+    const dir = folder('extractor-dup', { 'x.js': "exports.x = { name: 'taken', featureNames: [], extract: () => [] };" });
+    const extractors = new ExtractorRegistry().add({ name: 'taken', featureNames: [], extract: () => [] });
+    const error = failure(() => loadUserAdapters(dir, new AdapterRegistry(), silentLogger, extractors));
+    expect(error.code).toBe('ADAPTER_INVALID');
+    expect(error.message).toMatch(/x\.js: feature extractor "taken" is already registered/);
+  });
+
   it('reports a folder that does not exist', () => {
     const error = failure(() => loadUserAdapters(path.join(root, 'nope'), new AdapterRegistry(), silentLogger));
     expect(error.code).toBe('ADAPTER_INVALID');

@@ -62,8 +62,8 @@ export interface CalibrateIo {
 export async function calibrateCommand(options: CalibrateOptions, io: CalibrateIo): Promise<Calibration> {
   const modelsDir = path.resolve(options.models);
   const manifest = readManifest(modelsDir);
-  if (options.adapters !== undefined) loadUserAdapters(options.adapters, io.adapters, io.logger);
-  if (manifest.adapters !== undefined) loadUserAdapters(path.resolve(modelsDir, manifest.adapters), io.adapters, io.logger);
+  if (options.adapters !== undefined) loadUserAdapters(options.adapters, io.adapters, io.logger, io.extractors);
+  if (manifest.adapters !== undefined) loadUserAdapters(path.resolve(modelsDir, manifest.adapters), io.adapters, io.logger, io.extractors);
   const benign = await readAll(options.benign);
   const attack = await readAll(options.attack);
   if (benign.length === 0 || attack.length === 0) {

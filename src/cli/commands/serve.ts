@@ -58,8 +58,8 @@ export async function serve(options: ServeOptions): Promise<{ server: Server; mo
   try {
     const modelsDir = path.resolve(options.models);
     const manifest = readManifest(modelsDir);
-    if (options.adapters !== undefined) loadUserAdapters(options.adapters, adapters, logger);
-    if (manifest.adapters !== undefined) loadUserAdapters(path.resolve(modelsDir, manifest.adapters), adapters, logger);
+    if (options.adapters !== undefined) loadUserAdapters(options.adapters, adapters, logger, extractors);
+    if (manifest.adapters !== undefined) loadUserAdapters(path.resolve(modelsDir, manifest.adapters), adapters, logger, extractors);
     model = await loadModel({ modelsDir, adapters, extractors, logger });
   } catch (error) {
     server.close();
