@@ -17,6 +17,8 @@ export interface Estimator {
   readonly pythonClass: string;
   /** `n_features_in_` when the estimator knows it, to check input widths with a clear message. */
   readonly nFeaturesIn?: number;
+  /** True when it takes one string per row: text vectorizers, and compositions that start with one. */
+  readonly readsText?: boolean;
   predict?(X: EstimatorInput): Float64Array | Label[] | DenseMatrix;
   predictProba?(X: EstimatorInput): DenseMatrix;
   decisionFunction?(X: EstimatorInput): Float64Array | DenseMatrix;

@@ -13,7 +13,7 @@ import { type DiscreteNBState, readDiscreteNB } from './multinomial-nb';
 export class BernoulliNB extends NaiveBayes {
   static readonly pythonNames: readonly string[] = ['sklearn.naive_bayes.BernoulliNB'];
   readonly nFeaturesIn: number;
-  protected readonly classes: Label[];
+  readonly classes: Label[];
   private readonly delta: Float64Array;
   private readonly bias: Float64Array;
 

@@ -9,7 +9,7 @@ import { type DiscreteNBState, readDiscreteNB } from './multinomial-nb';
 export class ComplementNB extends NaiveBayes {
   static readonly pythonNames: readonly string[] = ['sklearn.naive_bayes.ComplementNB'];
   readonly nFeaturesIn: number;
-  protected readonly classes: Label[];
+  readonly classes: Label[];
 
   constructor(
     readonly pythonClass: string,

@@ -24,7 +24,7 @@ export interface GaussianNBState {
 export class GaussianNB extends NaiveBayes {
   static readonly pythonNames: readonly string[] = ['sklearn.naive_bayes.GaussianNB'];
   readonly nFeaturesIn: number;
-  protected readonly classes: Label[];
+  readonly classes: Label[];
   private readonly logVarTerm: Float64Array;
 
   constructor(

@@ -29,7 +29,7 @@ export function readDiscreteNB(state: Map<string, PyValue>, pythonClass: string)
 export class MultinomialNB extends NaiveBayes {
   static readonly pythonNames: readonly string[] = ['sklearn.naive_bayes.MultinomialNB'];
   readonly nFeaturesIn: number;
-  protected readonly classes: Label[];
+  readonly classes: Label[];
 
   constructor(
     readonly pythonClass: string,

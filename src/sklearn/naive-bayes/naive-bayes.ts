@@ -11,7 +11,8 @@ import { pairwiseSum } from '../linear/activations';
 export abstract class NaiveBayes implements Estimator {
   abstract readonly pythonClass: string;
   abstract readonly nFeaturesIn: number;
-  protected abstract readonly classes: Label[];
+  /** `classes_` */
+  abstract readonly classes: Label[];
 
   /** (n_samples, n_classes) */
   protected abstract jointLogLikelihood(X: EstimatorInput): DenseMatrix;

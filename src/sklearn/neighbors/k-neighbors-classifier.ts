@@ -51,12 +51,15 @@ export function readWeights(reader: StateReader, context: BuildContext | undefin
 export class KNeighborsClassifier implements Estimator {
   static readonly pythonNames: readonly string[] = ['sklearn.neighbors._classification.KNeighborsClassifier', 'sklearn.neighbors.classification.KNeighborsClassifier'];
   readonly nFeaturesIn: number;
+  /** `classes_` */
+  readonly classes: Label[];
 
   constructor(
     readonly pythonClass: string,
     private readonly state: KNeighborsClassifierState,
   ) {
     this.nFeaturesIn = state.n_features_in_;
+    this.classes = state.classes_;
   }
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context?: BuildContext): KNeighborsClassifier {

@@ -15,12 +15,15 @@ import { forwardPass, type MLPState, readMLPState } from './mlp';
 export class MLPClassifier implements Estimator {
   static readonly pythonNames: readonly string[] = ['sklearn.neural_network._multilayer_perceptron.MLPClassifier', 'sklearn.neural_network.multilayer_perceptron.MLPClassifier'];
   readonly nFeaturesIn: number;
+  /** `classes_` */
+  readonly classes: Label[];
 
   constructor(
     readonly pythonClass: string,
     private readonly state: MLPState & { shapes: number[]; classes_: Label[] },
   ) {
     this.nFeaturesIn = state.shapes[0];
+    this.classes = state.classes_;
   }
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context?: BuildContext): MLPClassifier {

@@ -28,13 +28,16 @@ interface CalibratedMember {
 export class CalibratedClassifierCV implements Estimator {
   static readonly pythonNames: readonly string[] = ['sklearn.calibration.CalibratedClassifierCV'];
   readonly nFeaturesIn: number | undefined;
+  readonly readsText: boolean;
 
   constructor(
     readonly pythonClass: string,
-    private readonly classes: Label[],
+    /** `classes_` */
+    readonly classes: Label[],
     private readonly members: CalibratedMember[],
   ) {
     this.nFeaturesIn = members[0]?.estimator.nFeaturesIn;
+    this.readsText = members[0]?.estimator.readsText === true;
   }
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context: BuildContext): CalibratedClassifierCV {

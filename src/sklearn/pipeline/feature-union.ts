@@ -20,12 +20,14 @@ interface UnionPart {
 export class FeatureUnion implements Estimator {
   static readonly pythonNames: readonly string[] = ['sklearn.pipeline.FeatureUnion'];
   readonly nFeaturesIn: number | undefined;
+  readonly readsText: boolean;
 
   constructor(
     readonly pythonClass: string,
     private readonly parts: readonly UnionPart[],
   ) {
     this.nFeaturesIn = parts.find((p) => p.transformer?.nFeaturesIn !== undefined)?.transformer?.nFeaturesIn;
+    this.readsText = parts.some((p) => p.transformer?.readsText === true);
   }
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context: BuildContext): FeatureUnion {

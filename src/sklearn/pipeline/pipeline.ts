@@ -14,6 +14,7 @@ const FINAL_METHODS: readonly Method[] = ['predict', 'predictProba', 'decisionFu
 export class Pipeline implements Estimator {
   static readonly pythonNames: readonly string[] = ['sklearn.pipeline.Pipeline'];
   readonly nFeaturesIn: number | undefined;
+  readonly readsText: boolean;
   predict?: (X: EstimatorInput) => Float64Array | DenseMatrix | Label[];
   predictProba?: (X: EstimatorInput) => DenseMatrix;
   decisionFunction?: (X: EstimatorInput) => Float64Array | DenseMatrix;
@@ -28,6 +29,7 @@ export class Pipeline implements Estimator {
     readonly final: Estimator | null,
   ) {
     this.nFeaturesIn = (transformers[0] ?? final)?.nFeaturesIn;
+    this.readsText = (transformers[0] ?? final)?.readsText === true;
     if (final === null) {
       this.transform = (X) => this.transformThrough(X) as DenseMatrix | SparseMatrix;
       return;

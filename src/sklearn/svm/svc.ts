@@ -30,12 +30,15 @@ export interface SVCState extends LibsvmState {
 export class SVC implements Estimator {
   static readonly pythonNames: readonly string[] = ['sklearn.svm._classes.SVC', 'sklearn.svm._classes.NuSVC', 'sklearn.svm.classes.SVC', 'sklearn.svm.classes.NuSVC'];
   readonly nFeaturesIn: number;
+  /** `classes_` */
+  readonly classes: Label[];
 
   constructor(
     readonly pythonClass: string,
     private readonly state: SVCState,
   ) {
     this.nFeaturesIn = state.n_features_in_;
+    this.classes = state.classes_;
     // sklearn's `available_if`: without probability=True the method does not exist at all.
     if (!state.probability || state._probA.length === 0) Object.defineProperty(this, 'predictProba', { value: undefined });
   }

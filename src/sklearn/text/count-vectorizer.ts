@@ -21,6 +21,7 @@ export interface CountVectorizerState extends AnalyzerState {
 export class CountVectorizer implements Estimator {
   static readonly pythonNames: readonly string[] = ['sklearn.feature_extraction.text.CountVectorizer'];
   protected readonly analyze: Analyzer;
+  readonly readsText = true;
 
   constructor(
     readonly pythonClass: string,

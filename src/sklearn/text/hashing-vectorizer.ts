@@ -25,6 +25,7 @@ export interface HashingVectorizerState extends AnalyzerState {
 export class HashingVectorizer implements Estimator {
   static readonly pythonNames: readonly string[] = ['sklearn.feature_extraction.text.HashingVectorizer'];
   private readonly analyze: Analyzer;
+  readonly readsText = true;
 
   constructor(
     readonly pythonClass: string,
