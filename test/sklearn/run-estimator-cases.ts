@@ -27,6 +27,7 @@ import { fromRows } from '../../src/sklearn/matrix';
  *   "error": "UNSUPPORTED_ESTIMATOR"        // optional instead of outputs: loading must throw this code
  * }
  * ```
+ * Other fields are ignored (the IsolationForest fixtures carry a `libm` reference for their own test).
  * Floats are written with Python's `repr` (shortest round-trip), so the JSON holds sklearn's float64
  * exactly. In outputs, `null` (or the strings "nan", "inf", "-inf") stand for NaN and infinities.
  *
