@@ -82,8 +82,11 @@ const BEFORE_PHASE_2 = new Set([400, 405, 408, 411, 413, 414, 417, 501, 505]);
 
 /** Whether the web server answered without running phase 2 (so without calling the model). */
 function answeredBeforePhase2(status: number, input: CorpusCase['input']): boolean {
-  // Apache refuses an encoded slash in the path (AllowEncodedSlashes Off) with a 404 of its own.
-  return BEFORE_PHASE_2.has(status) || (status === 404 && /%2f/i.test(input.uri ?? ''));
+  // Apache refuses an encoded slash in the path (AllowEncodedSlashes Off) with a 404 of its own,
+  // and answers the server-wide `OPTIONS *` itself.
+  if (status === 404 && /%2f/i.test(input.uri ?? '')) return true;
+  if (input.method === 'OPTIONS' && input.uri === '*') return true;
+  return BEFORE_PHASE_2.has(status);
 }
 
 const servers: Array<{ name: string; skip?: string; make: (backend: string, record: string) => WafInstance }> = [
