@@ -4,7 +4,7 @@ import type { MlRequest } from '../../src/contract/ml-request';
 import { ManifestError, ScoringError } from '../../src/errors';
 import { loadModelFile } from '../../src/pickle';
 import type { Estimator } from '../../src/sklearn/base';
-import { buildEstimator, runMethod, takesText, type MethodOutput } from '../../src/sklearn/build-estimator';
+import { buildEstimator, runMethod, sklearnVersionOf, takesText, VERIFIED_SKLEARN_VERSIONS, type MethodOutput } from '../../src/sklearn/build-estimator';
 import { EstimatorInputError } from '../../src/sklearn/errors';
 import { denseMatrix, type EstimatorInput } from '../../src/sklearn/matrix';
 import { shortName } from '../../src/sklearn/state-reader';
@@ -52,7 +52,15 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
       throw new ManifestError(`the sklearn adapter needs "model" in ${path.join(context.modelsDir, 'manifest.json')} (a .pkl or .joblib file).`);
     }
     this.file = context.modelPath;
-    const estimator = buildEstimator(loadModelFile(this.file), { key: context.manifest.key });
+    const value = loadModelFile(this.file);
+    const estimator = buildEstimator(value, { key: context.manifest.key });
+    const { version, verified } = sklearnVersionOf(value, context.manifest.key);
+    if (!verified) {
+      context.logger.warn(
+        `${path.basename(this.file)} was saved with scikit-learn ${version ?? '(unknown version)'}; the sklearn adapter is verified ` +
+          `against ${VERIFIED_SKLEARN_VERSIONS.map((v) => `${v}.x`).join(', ')}. Compare a few rows with Python (crs-ml-server eval) before relying on it.`,
+      );
+    }
     this.output = resolveSklearnOutput(context.manifest.output, estimator);
     this.inputKind = takesText(estimator) ? 'text' : 'features';
     if (this.inputKind === 'features' && estimator.nFeaturesIn !== undefined && this.toInput === SklearnAdapter.prototype.toInput) {

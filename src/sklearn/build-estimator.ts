@@ -157,3 +157,23 @@ export function classesOf(estimator: Estimator): readonly Label[] | undefined {
   const final = (estimator as { final?: Estimator | null }).final;
   return final ? classesOf(final) : undefined;
 }
+
+/** The scikit-learn versions whose files the fixtures verify (`test/fixtures/sklearn/*.py`). */
+export const VERIFIED_SKLEARN_VERSIONS: readonly string[] = ['1.2'];
+
+/**
+ * `_sklearn_version` of the estimator `key` selects, and whether its major.minor is one the
+ * fixtures verify; for a startup warning (other versions usually pickle the same state, but the
+ * numbers are not checked against them).
+ */
+export function sklearnVersionOf(value: PyValue, key?: string | null): { version: string | undefined; verified: boolean } {
+  let target: PyValue;
+  try {
+    target = selectByKey(value, key);
+  } catch {
+    return { version: undefined, verified: false };
+  }
+  const version = target instanceof PyObject ? versionOf(target) : undefined;
+  const minor = version?.split('.').slice(0, 2).join('.');
+  return { version, verified: minor !== undefined && VERIFIED_SKLEARN_VERSIONS.includes(minor) };
+}

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { SklearnAdapter } from '../../../adapters/sklearn/sklearn-adapter';
@@ -10,7 +11,8 @@ import { parseRequestLine } from '../../../src/features/request-line';
 import { wafV1 } from '../../../src/features/waf-v1';
 import { silentLogger } from '../../../src/logger';
 import { createApp } from '../../../src/server/create-app';
-import { loadEstimator, runMethod } from '../../../src/sklearn/build-estimator';
+import { loadModelFile } from '../../../src/pickle';
+import { loadEstimator, runMethod, sklearnVersionOf } from '../../../src/sklearn/build-estimator';
 import { fromRows } from '../../../src/sklearn/matrix';
 import { modelsDir } from '../../helpers/models-dir';
 
@@ -165,6 +167,27 @@ describe('SklearnAdapter', () => {
     const model = await load({ ...IFOREST_MANIFEST, model: 'm.pkl', key: 'model', extractor: 'waf-v1' }, { 'm.pkl': wrapped }).catch((e) => e);
     // That model has 4 features, so the waf-v1 width check is what stops it -- after the key worked.
     expect(model).toMatchObject({ code: 'ESTIMATOR_INPUT_INVALID' });
+  });
+
+  it('warns at startup when the file comes from a scikit-learn version the fixtures do not verify', async () => {
+    expect(sklearnVersionOf(loadModelFile(path.join(TREES, 'waf/iforest-waf-v1.joblib')))).toEqual({ version: '1.2.1', verified: true });
+    expect(sklearnVersionOf([1, 2], '')).toEqual({ version: undefined, verified: false });
+    const warnings: string[] = [];
+    const adapter = new SklearnAdapter();
+    const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
+    adapter.load({ manifest: { ...IFOREST_MANIFEST, extractor: 'waf-v1' } as never, modelPath: path.join(TREES, 'waf/iforest-waf-v1.joblib'), modelsDir: TREES, logger, extractor: wafV1 });
+    expect(warnings).toEqual([]); // 1.2.1 is verified
+
+    // The same pipeline as if saved by scikit-learn 1.9.9 (same-length version strings patched in).
+    const bytes = Buffer.from(readFileSync(path.join(TREES, 'composed/tfidf-forest.pkl')).toString('latin1').replaceAll('1.2.1', '1.9.9'), 'latin1');
+    const model = await load({ adapter: 'sklearn', model: 'p.pkl', output: 'predict_proba[:,0]', threshold: 0.5, anomalyWhen: 'above' }, { 'p.pkl': bytes });
+    expect(model.adapter.describe().inputKind).toBe('text');
+    const other = new SklearnAdapter();
+    const dir = path.dirname(path.join(TREES, 'composed/tfidf-forest.pkl'));
+    const tmp = path.join(tmpdir(), `crs-sklearn-${process.pid}.pkl`);
+    writeFileSync(tmp, bytes);
+    other.load({ manifest: { adapter: 'sklearn', output: 'predict_proba[:,0]' } as never, modelPath: tmp, modelsDir: dir, logger, extractor: wafV1 });
+    expect(warnings).toEqual([expect.stringMatching(/saved with scikit-learn 1\.9\.9; the sklearn adapter is verified against 1\.2\.x/)]);
   });
 
   it('needs a model file', async () => {
