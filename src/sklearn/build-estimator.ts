@@ -146,6 +146,7 @@ const TEXT_VECTORIZERS = new Set(['CountVectorizer', 'TfidfVectorizer', 'Hashing
 
 /** True when the estimator reads strings: a text vectorizer, or a Pipeline whose first step is one. */
 export function takesText(estimator: Estimator): boolean {
+  if (estimator.readsText !== undefined) return estimator.readsText;
   const first = (estimator as { transformers?: readonly Estimator[] }).transformers?.[0] ?? estimator;
   return TEXT_VECTORIZERS.has(shortName(first.pythonClass));
 }

@@ -36,6 +36,10 @@ function readMembers(reader: StateReader, context: BuildContext): Estimator[] {
 export class AdaBoostClassifier implements Estimator {
   static readonly pythonNames = ['sklearn.ensemble._weight_boosting.AdaBoostClassifier', 'sklearn.ensemble.weight_boosting.AdaBoostClassifier'];
 
+  get readsText(): boolean {
+    return this.members.some((m) => m.readsText === true);
+  }
+
   private constructor(
     readonly pythonClass: string,
     readonly nFeaturesIn: number,
@@ -119,6 +123,10 @@ export class AdaBoostClassifier implements Estimator {
  */
 export class AdaBoostRegressor implements Estimator {
   static readonly pythonNames = ['sklearn.ensemble._weight_boosting.AdaBoostRegressor', 'sklearn.ensemble.weight_boosting.AdaBoostRegressor'];
+
+  get readsText(): boolean {
+    return this.members.some((m) => m.readsText === true);
+  }
 
   private constructor(
     readonly pythonClass: string,

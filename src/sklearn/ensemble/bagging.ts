@@ -62,6 +62,10 @@ function rowsOf(X: EstimatorInput): number {
 export class BaggingClassifier implements Estimator {
   static readonly pythonNames = ['sklearn.ensemble._bagging.BaggingClassifier', 'sklearn.ensemble.bagging.BaggingClassifier'];
 
+  get readsText(): boolean {
+    return this.members.some((m) => m.estimator.readsText === true);
+  }
+
   private constructor(
     readonly pythonClass: string,
     readonly nFeaturesIn: number,
@@ -107,6 +111,10 @@ export class BaggingClassifier implements Estimator {
 /** `BaggingRegressor`: `sum(member.predict(X[:, features])) / n_estimators`, members in order. */
 export class BaggingRegressor implements Estimator {
   static readonly pythonNames = ['sklearn.ensemble._bagging.BaggingRegressor', 'sklearn.ensemble.bagging.BaggingRegressor'];
+
+  get readsText(): boolean {
+    return this.members.some((m) => m.estimator.readsText === true);
+  }
 
   private constructor(
     readonly pythonClass: string,

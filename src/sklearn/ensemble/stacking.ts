@@ -89,6 +89,10 @@ function stack(layer: Layer, X: EstimatorInput, binary: boolean): DenseMatrix {
 export class StackingClassifier implements Estimator {
   static readonly pythonNames = ['sklearn.ensemble._stacking.StackingClassifier'];
 
+  get readsText(): boolean {
+    return this.layer.members.some((m) => m.readsText === true);
+  }
+
   private constructor(
     readonly pythonClass: string,
     readonly nFeaturesIn: number | undefined,
@@ -123,6 +127,10 @@ export class StackingClassifier implements Estimator {
 /** `StackingRegressor`: the final estimator's `predict` on the stacked member predictions. */
 export class StackingRegressor implements Estimator {
   static readonly pythonNames = ['sklearn.ensemble._stacking.StackingRegressor'];
+
+  get readsText(): boolean {
+    return this.layer.members.some((m) => m.readsText === true);
+  }
 
   private constructor(
     readonly pythonClass: string,

@@ -40,6 +40,10 @@ function rowsOf(X: EstimatorInput): number {
  */
 export class VotingClassifier implements Estimator {
   static readonly pythonNames = ['sklearn.ensemble._voting.VotingClassifier', 'sklearn.ensemble.voting.VotingClassifier'];
+
+  get readsText(): boolean {
+    return this.members.some((m) => m.readsText === true);
+  }
   readonly nFeaturesIn: number | undefined;
 
   private constructor(
@@ -105,6 +109,10 @@ export class VotingClassifier implements Estimator {
 /** `VotingRegressor`: `np.average` of the members' predictions per row (numpy's pairwise row sums). */
 export class VotingRegressor implements Estimator {
   static readonly pythonNames = ['sklearn.ensemble._voting.VotingRegressor', 'sklearn.ensemble.voting.VotingRegressor'];
+
+  get readsText(): boolean {
+    return this.members.some((m) => m.readsText === true);
+  }
 
   private constructor(
     readonly pythonClass: string,
