@@ -46,11 +46,13 @@ import { SVR } from './svm/svr';
 import { FeatureUnion } from './pipeline/feature-union';
 import { FunctionTransformer } from './pipeline/function-transformer';
 import { Pipeline } from './pipeline/pipeline';
+import { Binarizer } from './preprocessing/binarizer';
 import { MaxAbsScaler } from './preprocessing/max-abs-scaler';
 import { MinMaxScaler } from './preprocessing/min-max-scaler';
 import { Normalizer } from './preprocessing/normalizer';
 import { OneHotEncoder } from './preprocessing/one-hot-encoder';
 import { PCA } from './preprocessing/pca';
+import { PolynomialFeatures } from './preprocessing/polynomial-features';
 import { RobustScaler } from './preprocessing/robust-scaler';
 import { SimpleImputer } from './preprocessing/simple-imputer';
 import { StandardScaler } from './preprocessing/standard-scaler';
@@ -127,6 +129,8 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   Normalizer,
   PCA,
   TruncatedSVD,
+  PolynomialFeatures,
+  Binarizer,
   OneHotEncoder,
   SimpleImputer,
   CountVectorizer,
