@@ -16,6 +16,7 @@ import { DecisionTreeRegressor } from './tree/decision-tree-regressor';
 
 // linear, kernels, neighbours, naive Bayes, neural networks, anomaly detectors; preprocessing, composition, text
 import { EllipticEnvelope } from './covariance/elliptic-envelope';
+import { GaussianMixture } from './covariance/gaussian-mixture';
 import { ElasticNet } from './linear/elastic-net';
 import { IsotonicRegression } from './linear/isotonic-regression';
 import { Lasso } from './linear/lasso';
@@ -109,6 +110,7 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   KNeighborsRegressor,
   LocalOutlierFactor,
   EllipticEnvelope,
+  GaussianMixture,
   GaussianNB,
   MultinomialNB,
   BernoulliNB,
