@@ -16,8 +16,7 @@ import { pythonDigitClass, pythonWordClass } from './python-classes';
  * scoped flags `(?i: )`, possessive quantifiers and atomic groups, conditionals `(?(1) )`, `\N{...}`,
  * octal escapes, and unknown escapes.
  *
- * Known limit: after an empty match, Python 3.7+ may report a non-empty match starting at the same
- * position; JS `matchAll` moves on one code point. Token patterns that can match empty are rare.
+ * After an empty match, `findAll` follows CPython 3.7+ (a non-empty match may start at the same place).
  */
 export function translatePythonRegex(pattern: string, where = 'token_pattern'): PythonRegex {
   return new Translator(pattern, where).run();
@@ -32,13 +31,51 @@ export interface PythonRegex {
 
 /**
  * Python's `re.findall` over the translated pattern: whole matches without groups, group 1 with one
- * group (unmatched groups give ""), as sklearn's tokenizer uses it.
+ * group (unmatched groups give ""), as sklearn's tokenizer uses it. After an empty match CPython
+ * (3.7+) still accepts a non-empty match at the same position (`a*|b` on "b" gives '', 'b', ''),
+ * where JavaScript would step over it; that case is replayed with a one-off sticky regex that refuses
+ * to end where it started.
  */
 export function findAll(re: PythonRegex, text: string): string[] {
   const out: string[] = [];
-  re.regex.lastIndex = 0;
-  for (const match of text.matchAll(re.regex)) out.push(re.groups === 0 ? match[0] : (match[1] ?? ''));
+  const pick = (m: RegExpExecArray) => (re.groups === 0 ? m[0] : (m[1] ?? ''));
+  const g = re.regex;
+  let pos = 0;
+  let afterEmpty = false;
+  while (pos <= text.length) {
+    g.lastIndex = pos;
+    let m = g.exec(text);
+    if (m === null) break;
+    if (afterEmpty && m.index === pos && m[0] === '') {
+      const nonEmpty = nonEmptyMatchAt(re, text, pos);
+      if (nonEmpty !== null) {
+        m = nonEmpty;
+      } else {
+        g.lastIndex = pos + (isHighSurrogateAt(text, pos) ? 2 : 1);
+        if (pos >= text.length) break;
+        m = g.exec(text);
+        if (m === null) break;
+      }
+    }
+    out.push(pick(m));
+    afterEmpty = m[0] === '';
+    pos = m.index + m[0].length;
+  }
   return out;
+}
+
+/** A match of `re` starting exactly at `pos` that consumes at least one code point, or null. */
+function nonEmptyMatchAt(re: PythonRegex, text: string, pos: number): RegExpExecArray | null {
+  const start = Array.from(text.slice(0, pos)).length; // code points before pos
+  const sticky = new RegExp(`(?:${re.source})(?<=^[\\s\\S]{${start + 1},})`, `${re.regex.flags.replace('g', '')}y`);
+  sticky.lastIndex = pos;
+  return sticky.exec(text);
+}
+
+function isHighSurrogateAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  const d = text.charCodeAt(i + 1);
+  return c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff;
 }
 
 const SPACE_CLASS = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
