@@ -2,7 +2,8 @@ import type { PyValue } from '../../pickle/python-value';
 import { UnsupportedEstimatorError } from '../errors';
 import type { StateReader } from '../state-reader';
 import { ENGLISH_STOP_WORDS } from './python-tables';
-import { findAll, translatePythonRegex } from './python-regex';
+import { findAll } from './python-findall';
+import { translatePythonRegex } from './python-regex';
 import { collapseWhitespace, pythonLower, pythonSplit, stripAccentsAscii, stripAccentsUnicode } from './python-text';
 
 /** The `_VectorizerMixin` parameters that decide how a document becomes features (pickled names). */

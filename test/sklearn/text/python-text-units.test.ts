@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildAnalyzer, type AnalyzerState } from '../../../src/sklearn/text/analyzer';
 import { murmurhash3Signed } from '../../../src/sklearn/text/murmurhash3';
-import { findAll, translatePythonRegex } from '../../../src/sklearn/text/python-regex';
+import { findAll } from '../../../src/sklearn/text/python-findall';
+import { translatePythonRegex } from '../../../src/sklearn/text/python-regex';
 import { pythonLower, stripAccentsAscii, stripAccentsUnicode } from '../../../src/sklearn/text/python-text';
 import { ENGLISH_STOP_WORDS } from '../../../src/sklearn/text/python-tables';
 
