@@ -30,6 +30,30 @@ function int64Float(value: bigint, dtype: DType): number {
   return Number(value);
 }
 
+/**
+ * int64 -> float64 from two 32-bit halves, without allocating a BigInt per element (tree arrays
+ * hold hundreds of thousands of them). `hi * 2^32 + lo` is exact while |value| <= 2^53 - 1; beyond
+ * that the BigInt path runs only to throw its error.
+ */
+function int64Reader(le: boolean, dtype: DType): FloatReader {
+  const [loAt, hiAt] = le ? [0, 4] : [4, 0];
+  return (v, o) => {
+    const lo = v.getUint32(o + loAt, le);
+    const hi = v.getInt32(o + hiAt, le);
+    if (hi > 0x1fffff || hi < -0x200000 || (hi === -0x200000 && lo === 0)) return int64Float(v.getBigInt64(o, le), dtype);
+    return hi * 4294967296 + lo;
+  };
+}
+
+function uint64Reader(le: boolean, dtype: DType): FloatReader {
+  const [loAt, hiAt] = le ? [0, 4] : [4, 0];
+  return (v, o) => {
+    const hi = v.getUint32(o + hiAt, le);
+    if (hi > 0x1fffff) return int64Float(v.getBigUint64(o, le), dtype);
+    return hi * 4294967296 + v.getUint32(o + loAt, le);
+  };
+}
+
 /** float64 reader for numeric and bool dtypes; throws NumpyConversionError for the rest. */
 export function floatReader(dtype: DType): FloatReader {
   const le = dtype.littleEndian;
@@ -42,8 +66,8 @@ export function floatReader(dtype: DType): FloatReader {
     case 'u2': return (v, o) => v.getUint16(o, le);
     case 'i4': return (v, o) => v.getInt32(o, le);
     case 'u4': return (v, o) => v.getUint32(o, le);
-    case 'i8': return (v, o) => int64Float(v.getBigInt64(o, le), dtype);
-    case 'u8': return (v, o) => int64Float(v.getBigUint64(o, le), dtype);
+    case 'i8': return int64Reader(le, dtype);
+    case 'u8': return uint64Reader(le, dtype);
     case 'f2': return (v, o) => halfToFloat(v.getUint16(o, le));
     case 'f4': return (v, o) => v.getFloat32(o, le);
     case 'f8': return (v, o) => v.getFloat64(o, le);
