@@ -107,15 +107,17 @@ export function thresholdDecision(manifest: Pick<ModelManifest, 'threshold' | 'a
   return (score) => ({ score, anomaly: !(score >= threshold) });
 }
 
+/** What each input kind feeds the model when the adapter has no `toInput` of its own. */
+const DEFAULT_INPUTS = new Map<string, (context: AdapterContext) => (request: MlRequest) => unknown>([
+  ['features', (context) => (request) => context.extractor.extract(request)],
+  ['text', () => (request) => request.args.map(([, value]) => value).join('\n')],
+  ['request', () => (request) => request],
+]);
+
 function defaultToInput(kind: string, context: AdapterContext): (request: MlRequest) => unknown {
-  switch (kind) {
-    case 'features':
-      return (request) => context.extractor.extract(request);
-    case 'text':
-      return (request) => request.args.map(([, value]) => value).join('\n');
-    case 'request':
-      return (request) => request;
-    default:
-      throw new AdapterError(`adapter "${context.manifest.adapter}" declares unknown input kind "${kind}".`);
+  const build = DEFAULT_INPUTS.get(kind);
+  if (build === undefined) {
+    throw new AdapterError(`adapter "${context.manifest.adapter}" declares unknown input kind "${kind}"; use features, text or request.`);
   }
+  return build(context);
 }
