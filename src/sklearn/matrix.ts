@@ -44,3 +44,17 @@ export function rowOf(matrix: DenseMatrix, r: number): Float64Array {
 export function toRows(matrix: DenseMatrix): number[][] {
   return Array.from({ length: matrix.rows }, (_, r) => Array.from(rowOf(matrix, r)));
 }
+
+/**
+ * The `[1 - p, p]` probability matrix binary classifiers return, from one raw score per row and
+ * the link turning a score into P(positive class) (expit, a clipped hinge, ...).
+ */
+export function binaryProba(raw: ArrayLike<number>, link: (score: number) => number): DenseMatrix {
+  const out = denseMatrix(raw.length, 2);
+  for (let r = 0; r < raw.length; r++) {
+    const p = link(raw[r]);
+    out.data[2 * r] = 1 - p;
+    out.data[2 * r + 1] = p;
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import { NdArray } from '../numpy/ndarray';
 import { PyObject, type PyValue } from '../pickle/python-value';
 import type { Label } from './base';
+import type { SparseMatrix } from './matrix';
 import { EstimatorStateError } from './errors';
 
 /**
@@ -92,6 +93,21 @@ export class StateReader {
     const v = this.value(name);
     if (!(v instanceof PyObject)) throw this.error(name, `expected a pickled object, got ${describeValue(v)}`);
     return v;
+  }
+
+  /** A pickled scipy `csr_matrix` (its `__dict__`: data, indices, indptr, _shape). */
+  csrMatrix(name: string): SparseMatrix {
+    const m = StateReader.of(this.value(name), `${this.pythonClass}.${name}`);
+    if (!m.pythonClass.includes('csr')) throw this.error(name, `expected a CSR matrix, got ${m.pythonClass}`);
+    const shape = m.list('_shape').map(Number);
+    return {
+      kind: 'csr',
+      rows: shape[0],
+      cols: shape[1],
+      indptr: Int32Array.from(m.float64('indptr')),
+      indices: Int32Array.from(m.float64('indices')),
+      data: m.float64('data'),
+    };
   }
 
   error(name: string, problem: string): EstimatorStateError {

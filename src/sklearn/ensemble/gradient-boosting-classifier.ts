@@ -1,7 +1,7 @@
 import type { PyValue } from '../../pickle/python-value';
 import type { BuildContext, Estimator, Label } from '../base';
 import { EstimatorStateError, UnsupportedEstimatorError } from '../errors';
-import { denseMatrix, type DenseMatrix, type EstimatorInput } from '../matrix';
+import { binaryProba, denseMatrix, type DenseMatrix, type EstimatorInput } from '../matrix';
 import { StateReader, shortName } from '../state-reader';
 import { toFloat32Rows, type Float32Rows } from '../tree/float32-input';
 import { log } from '../tree/libm';
@@ -85,13 +85,8 @@ export class GradientBoostingClassifier implements Estimator {
   predictProba(X: EstimatorInput): DenseMatrix {
     const raw = this.raw(toFloat32Rows(X, shortName(this.pythonClass)));
     if (this.loss === 'multinomial') return softmaxByLogSumExp(raw, this.classes.length);
-    const out = denseMatrix(raw.length, 2);
-    for (let r = 0; r < raw.length; r++) {
-      const p1 = expit(this.loss === 'binomial' ? raw[r] : 2.0 * raw[r]);
-      out.data[2 * r + 1] = p1;
-      out.data[2 * r] = 1 - p1;
-    }
-    return out;
+    // exponential loss: P(y=1) = expit(2 * raw), as sklearn's ExponentialLoss
+    return binaryProba(raw, this.loss === 'binomial' ? expit : (score) => expit(2.0 * score));
   }
 
   predict(X: EstimatorInput): Label[] {

@@ -1,7 +1,7 @@
 import type { PyValue } from '../../pickle/python-value';
 import type { BuildContext, Estimator, Label } from '../base';
 import { EstimatorStateError, UnsupportedEstimatorError } from '../errors';
-import { denseMatrix, type DenseMatrix, type EstimatorInput } from '../matrix';
+import { binaryProba, denseMatrix, type DenseMatrix, type EstimatorInput } from '../matrix';
 import { StateReader } from '../state-reader';
 import { argmax } from '../tree/numpy-math';
 import { HistPredictors, toFloat64Rows } from './hist-predictors';
@@ -72,13 +72,7 @@ export class HistGradientBoostingClassifier implements Estimator {
   predictProba(X: EstimatorInput): DenseMatrix {
     const raw = this.raw(X);
     if (this.K > 1) return softmax(raw, this.K);
-    const out = denseMatrix(raw.length, 2);
-    for (let r = 0; r < raw.length; r++) {
-      const p = expit(raw[r]);
-      out.data[2 * r + 1] = p;
-      out.data[2 * r] = 1 - p;
-    }
-    return out;
+    return binaryProba(raw, expit);
   }
 
   predict(X: EstimatorInput): Label[] {

@@ -1,6 +1,6 @@
 import type { Estimator, Label } from '../base';
 import type { DenseMatrix, EstimatorInput } from '../matrix';
-import { denseMatrix } from '../matrix';
+import { binaryProba } from '../matrix';
 import type { StateReader } from '../state-reader';
 import { expit, pairwiseSum } from './activations';
 import { affine, argmaxRows, column, numericInput } from './numeric-input';
@@ -70,15 +70,7 @@ export abstract class LinearClassifier implements Estimator {
    */
   protected ovrProba(X: EstimatorInput): DenseMatrix {
     const scores = this.scores(X);
-    if (scores.cols === 1) {
-      const out = denseMatrix(scores.rows, 2);
-      for (let r = 0; r < scores.rows; r++) {
-        const p = expit(scores.data[r]);
-        out.data[2 * r] = 1 - p;
-        out.data[2 * r + 1] = p;
-      }
-      return out;
-    }
+    if (scores.cols === 1) return binaryProba(scores.data, expit);
     for (let i = 0; i < scores.data.length; i++) scores.data[i] = expit(scores.data[i]);
     normaliseRows(scores);
     return scores;

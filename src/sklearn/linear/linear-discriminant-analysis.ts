@@ -1,6 +1,6 @@
 import type { PyValue } from '../../pickle/python-value';
 import type { DenseMatrix, EstimatorInput } from '../matrix';
-import { denseMatrix } from '../matrix';
+import { binaryProba, denseMatrix } from '../matrix';
 import { StateReader } from '../state-reader';
 import { expit, softmaxRows } from './activations';
 import { LinearClassifier, type LinearClassifierState } from './linear-classifier';
@@ -53,13 +53,7 @@ export class LinearDiscriminantAnalysis extends LinearClassifier {
   predictProba(X: EstimatorInput): DenseMatrix {
     const scores = this.scores(X);
     if (scores.cols !== 1) return softmaxRows(scores);
-    const out = denseMatrix(scores.rows, 2);
-    for (let r = 0; r < scores.rows; r++) {
-      const p = expit(scores.data[r]);
-      out.data[2 * r] = 1 - p;
-      out.data[2 * r + 1] = p;
-    }
-    return out;
+    return binaryProba(scores.data, expit);
   }
 
   transform(X: EstimatorInput): DenseMatrix {

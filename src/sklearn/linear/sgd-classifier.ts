@@ -1,6 +1,6 @@
 import type { PyValue } from '../../pickle/python-value';
 import type { DenseMatrix, EstimatorInput } from '../matrix';
-import { denseMatrix } from '../matrix';
+import { binaryProba } from '../matrix';
 import { StateReader } from '../state-reader';
 import { LinearClassifier, type LinearClassifierState } from './linear-classifier';
 
@@ -43,15 +43,7 @@ export class SGDClassifier extends LinearClassifier {
     if (this.loss !== 'modified_huber') return this.ovrProba(X);
     const scores = this.scores(X);
     const clip = (d: number) => (Math.min(Math.max(d, -1), 1) + 1) / 2;
-    if (scores.cols === 1) {
-      const out = denseMatrix(scores.rows, 2);
-      for (let r = 0; r < scores.rows; r++) {
-        const p = clip(scores.data[r]);
-        out.data[2 * r] = 1 - p;
-        out.data[2 * r + 1] = p;
-      }
-      return out;
-    }
+    if (scores.cols === 1) return binaryProba(scores.data, clip);
     const k = scores.cols;
     for (let r = 0; r < scores.rows; r++) {
       let sum = 0;

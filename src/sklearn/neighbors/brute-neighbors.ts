@@ -46,16 +46,8 @@ export function readNeighborsState(reader: StateReader, context: BuildContext | 
     if (!m.pythonClass.includes('csr') || p !== 2) {
       throw new UnsupportedEstimatorError(reader.pythonClass, context?.sklearnVersion, `sparse training data (${m.pythonClass}) is supported with the euclidean metric only`);
     }
-    const shape = m.list('_shape').map(Number);
-    const fit: SparseMatrix = {
-      kind: 'csr',
-      rows: shape[0],
-      cols: shape[1],
-      indptr: Int32Array.from(m.float64('indptr')),
-      indices: Int32Array.from(m.float64('indices')),
-      data: m.float64('data'),
-    };
-    return { _fit_X: fit, n_features_in_: shape[1], p, _fit_method: fitMethod };
+    const fit = reader.csrMatrix('_fit_X');
+    return { _fit_X: fit, n_features_in_: fit.cols, p, _fit_method: fitMethod };
   }
   const fit = reader.array('_fit_X');
   if (fit.shape.length !== 2) throw reader.error('_fit_X', 'expected a 2-D array');

@@ -1,4 +1,3 @@
-import { PyObject, type PyValue } from '../../pickle/python-value';
 import { UnsupportedEstimatorError } from '../errors';
 import type { DenseMatrix, SparseMatrix } from '../matrix';
 import { type NumericInput, toDense } from '../linear/numeric-input';
@@ -34,12 +33,12 @@ export function readLibsvmState(reader: StateReader, sklearnVersion: string | un
     throw new UnsupportedEstimatorError(reader.pythonClass, sklearnVersion, `${what} is not supported; use linear, poly, rbf or sigmoid`);
   }
   const sparse = reader.has('_sparse') && reader.value('_sparse') === true;
-  const sv = sparse ? readCsr(reader, 'support_vectors_') : reader.float64('support_vectors_');
+  const sv = sparse ? reader.csrMatrix('support_vectors_') : reader.float64('support_vectors_');
   // n_features_in_ exists from sklearn 0.24; older files: the support vectors' width
   const nFeatures = reader.optionalNumber('n_features_in_') ?? (sv instanceof Float64Array ? reader.array('support_vectors_').shape[1] : sv.cols);
   const nSV = sv instanceof Float64Array ? sv.length / nFeatures : sv.rows;
   // sklearn passes `_dual_coef_.data` to libsvm as the dense (n_classes - 1, n_SV) block
-  const dual = sparse ? toDense(readCsr(reader, '_dual_coef_')).data : reader.float64('_dual_coef_');
+  const dual = sparse ? toDense(reader.csrMatrix('_dual_coef_')).data : reader.float64('_dual_coef_');
   return {
     kernel,
     degree: reader.number('degree'),
@@ -107,22 +106,6 @@ function sortedCsr(X: SparseMatrix): SparseMatrix {
   return { ...X, indices, data };
 }
 
-/** A pickled scipy `csr_matrix` (its `__dict__`: data, indices, indptr, _shape). */
-function readCsr(reader: StateReader, name: string): SparseMatrix {
-  const value: PyValue = reader.value(name);
-  if (!(value instanceof PyObject)) throw reader.error(name, 'expected a scipy sparse matrix');
-  const m = StateReader.of(value, `${reader.pythonClass}.${name}`);
-  if (!m.pythonClass.includes('csr')) throw reader.error(name, `expected a CSR matrix, got ${m.pythonClass}`);
-  const shape = m.list('_shape').map(Number);
-  return {
-    kind: 'csr',
-    rows: shape[0],
-    cols: shape[1],
-    indptr: Int32Array.from(m.float64('indptr')),
-    indices: Int32Array.from(m.float64('indices')),
-    data: m.float64('data'),
-  };
-}
 
 /**
  * libsvm `predict_values` for classifiers: one decision value per class pair (i < j, in order),
