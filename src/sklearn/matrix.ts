@@ -58,3 +58,8 @@ export function binaryProba(raw: ArrayLike<number>, link: (score: number) => num
   }
   return out;
 }
+
+/** Number of rows of any estimator input (strings for text pipelines, dense or sparse numbers). */
+export function rowsOf(X: EstimatorInput): number {
+  return Array.isArray(X) ? X.length : (X as DenseMatrix | SparseMatrix).rows;
+}

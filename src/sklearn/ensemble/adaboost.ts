@@ -1,7 +1,7 @@
 import type { PyValue } from '../../pickle/python-value';
 import type { BuildContext, Estimator, Label } from '../base';
 import { EstimatorStateError, UnsupportedEstimatorError } from '../errors';
-import { denseMatrix, type DenseMatrix, type EstimatorInput } from '../matrix';
+import { denseMatrix, rowsOf, type DenseMatrix, type EstimatorInput } from '../matrix';
 import { StateReader } from '../state-reader';
 import { log } from '../tree/libm';
 import { argmax, numpySum } from '../tree/numpy-math';
@@ -14,10 +14,6 @@ export interface AdaBoostState {
   algorithm?: string;
   classes_?: PyValue;
   n_features_in_: number;
-}
-
-function rowsOf(X: EstimatorInput): number {
-  return Array.isArray(X) ? X.length : (X as DenseMatrix).rows;
 }
 
 function readMembers(reader: StateReader, context: BuildContext): Estimator[] {

@@ -1,7 +1,7 @@
 import type { PyValue } from '../../pickle/python-value';
 import type { BuildContext, Estimator, Label } from '../base';
 import { EstimatorStateError } from '../errors';
-import { denseMatrix, type DenseMatrix, type EstimatorInput, type SparseMatrix } from '../matrix';
+import { denseMatrix, rowsOf, type DenseMatrix, type EstimatorInput, type SparseMatrix } from '../matrix';
 import { StateReader, shortName } from '../state-reader';
 import { argmax } from '../tree/numpy-math';
 
@@ -46,10 +46,6 @@ function columns(X: EstimatorInput, features: Int32Array): EstimatorInput {
     }
   }
   return out;
-}
-
-function rowsOf(X: EstimatorInput): number {
-  return Array.isArray(X) ? X.length : (X as DenseMatrix).rows;
 }
 
 /**

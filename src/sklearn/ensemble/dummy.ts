@@ -1,7 +1,7 @@
 import type { PyValue } from '../../pickle/python-value';
 import type { BuildContext, Estimator, Label } from '../base';
 import { EstimatorMethodError, UnsupportedEstimatorError } from '../errors';
-import { denseMatrix, type DenseMatrix, type EstimatorInput } from '../matrix';
+import { denseMatrix, rowsOf, type DenseMatrix, type EstimatorInput } from '../matrix';
 import { StateReader } from '../state-reader';
 import { argmax } from '../tree/numpy-math';
 
@@ -12,10 +12,6 @@ export interface DummyClassifierState {
   class_prior_: PyValue;
   constant: PyValue;
   n_outputs_: number;
-}
-
-function rowsOf(X: EstimatorInput): number {
-  return Array.isArray(X) ? X.length : (X as DenseMatrix).rows;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { PyValue } from '../../pickle/python-value';
 import type { BuildContext, Estimator, Label } from '../base';
 import { EstimatorMethodError, EstimatorStateError, UnsupportedEstimatorError } from '../errors';
-import { denseMatrix, type DenseMatrix, type EstimatorInput } from '../matrix';
+import { denseMatrix, rowsOf, type DenseMatrix, type EstimatorInput } from '../matrix';
 import { StateReader, toNumber } from '../state-reader';
 import { argmax, numpySum } from '../tree/numpy-math';
 
@@ -26,10 +26,6 @@ function readWeights(reader: StateReader, members: number): Float64Array | undef
   const out = Float64Array.from(kept, (w) => toNumber(w) ?? NaN);
   if (out.length !== members || out.some(Number.isNaN)) throw reader.error('weights', `do not give one number per fitted estimator (${members})`);
   return out;
-}
-
-function rowsOf(X: EstimatorInput): number {
-  return Array.isArray(X) ? X.length : (X as DenseMatrix).rows;
 }
 
 /**

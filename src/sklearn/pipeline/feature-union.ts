@@ -1,6 +1,6 @@
 import type { BuildContext, Estimator } from '../base';
 import type { PyValue } from '../../pickle/python-value';
-import type { DenseMatrix, EstimatorInput, SparseMatrix } from '../matrix';
+import { rowsOf, type DenseMatrix, type EstimatorInput, type SparseMatrix } from '../matrix';
 import type { NumericInput } from '../linear/numeric-input';
 import { StateReader, toNumber } from '../state-reader';
 import { hstack } from './hstack';
@@ -53,7 +53,7 @@ export class FeatureUnion implements Estimator {
       if (part.weight !== undefined) out = { ...out, data: out.data.map((v) => v * (part.weight as number)) } as NumericInput;
       return out;
     });
-    const rows = Array.isArray(X) ? X.length : (X as NumericInput).rows;
+    const rows = rowsOf(X);
     return hstack(outputs, rows, outputs.some((o) => o.kind === 'csr'));
   }
 }
