@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { detectEnvironment } from './support/environment';
+import { APACHE_REQUIRED, cannotRun, detectEnvironment } from './support/environment';
 import { startCliServer, type CliServer } from './support/ml-endpoints';
 
 /**
@@ -89,7 +89,7 @@ const REQUESTS: Array<[string, Req]> = [
 ];
 
 const describeServer = env.serverSkip === undefined ? describe : describe.skip;
-if (env.serverSkip !== undefined) test.skip(`legacy body tests skipped: ${env.serverSkip}`, () => undefined);
+if (env.serverSkip !== undefined) cannotRun('the legacy body tests', env.serverSkip, APACHE_REQUIRED());
 
 describeServer('the original client\'s raw body, straight at the CLI server', () => {
   let dir = '';

@@ -3,7 +3,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { detectEnvironment } from './support/environment';
+import { cannotRun, detectEnvironment } from './support/environment';
 import { createLuaDriver } from './support/lua-driver';
 import { freePort, startEndpoint, type Endpoint } from './support/ml-endpoints';
 
@@ -64,7 +64,7 @@ describe('machine-learning-client.lua when things go wrong', () => {
 
   describe.each(env.luaVersions.map((v) => [v.bin, v] as const))('under %s + LuaSocket', (_bin, lua) => {
     if (lua.skip !== undefined) {
-      test.skip(`skipped: ${lua.skip}`, () => undefined);
+      cannotRun(`the ${lua.bin} client tests`, lua.skip, lua.required);
       return;
     }
     const drive = (...args: Parameters<ReturnType<typeof createLuaDriver>>) => createLuaDriver(lua.bin, dir)(...args);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseRequestBody } from '../../src/contract/parse-request';
-import { detectEnvironment } from './support/environment';
+import { APACHE_REQUIRED, cannotRun, detectEnvironment } from './support/environment';
 import { createLuaDriver } from './support/lua-driver';
 import { startCliServer, startEndpoint, type CliServer, type Endpoint } from './support/ml-endpoints';
 
@@ -17,7 +17,7 @@ const ADAPTERS_DIR = path.join(__dirname, 'fixtures', 'adapters');
 const THRESHOLD = { threshold: -0.313, anomalyWhen: 'below' };
 
 const describeServers = env.serverSkip === undefined ? describe : describe.skip;
-if (env.serverSkip !== undefined) test.skip(`Lua client tests skipped: ${env.serverSkip}`, () => undefined);
+if (env.serverSkip !== undefined) cannotRun('the Lua client tests', env.serverSkip, APACHE_REQUIRED());
 
 describeServers('machine-learning-client.lua against the CLI server', () => {
   let dir = '';
@@ -53,7 +53,7 @@ describeServers('machine-learning-client.lua against the CLI server', () => {
 
   describe.each(env.luaVersions.map((v) => [v.bin, v] as const))('under %s + LuaSocket', (_bin, lua) => {
     if (lua.skip !== undefined) {
-      test.skip(`skipped: ${lua.skip}`, () => undefined);
+      cannotRun(`the ${lua.bin} client tests`, lua.skip, lua.required);
       return;
     }
     const drive = (...args: Parameters<ReturnType<typeof createLuaDriver>>) => createLuaDriver(lua.bin, dir)(...args);

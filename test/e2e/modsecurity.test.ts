@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { ApacheInstance } from './support/apache';
 import { NginxInstance } from './support/nginx';
 import { CONTROL_HEADERS, type Engine, type WafInstance, type WafOptions } from './support/waf';
-import { detectEnvironment } from './support/environment';
+import { APACHE_REQUIRED, cannotRun, detectEnvironment, NGINX_REQUIRED } from './support/environment';
 import { loadFtwFiles, runStage, type FtwTarget } from './support/ftw-runner';
 import { startCliServer, startEndpoint, freePort, probeModelsDir, type CliServer, type Endpoint } from './support/ml-endpoints';
 
@@ -35,19 +35,12 @@ interface ServerKind {
 }
 
 const SERVERS: readonly ServerKind[] = [
-  { name: 'Apache + ModSecurity 2', engine: 'modsecurity2', skip: env.apacheSkip, required: process.env.CRS_ML_E2E === '1', make: (o) => new ApacheInstance(o) },
-  { name: 'nginx + libmodsecurity 3', engine: 'libmodsecurity3', skip: env.nginxSkip, required: process.env.CRS_ML_E2E_NGINX === '1', make: (o, backend) => new NginxInstance(o, backend) },
+  { name: 'Apache + ModSecurity 2', engine: 'modsecurity2', skip: env.apacheSkip, required: APACHE_REQUIRED(), make: (o) => new ApacheInstance(o) },
+  { name: 'nginx + libmodsecurity 3', engine: 'libmodsecurity3', skip: env.nginxSkip, required: NGINX_REQUIRED(), make: (o, backend) => new NginxInstance(o, backend) },
 ];
 
 for (const server of SERVERS) {
-  if (server.skip === undefined) continue;
-  if (server.required) {
-    test(`${server.name}: end-to-end prerequisites`, () => {
-      throw new Error(`cannot run the ${server.name} suite: ${server.skip}`);
-    });
-  } else {
-    test.skip(`${server.name} suite skipped: ${server.skip}`, () => undefined);
-  }
+  if (server.skip !== undefined) cannotRun(`the ${server.name} suite`, server.skip, server.required);
 }
 
 if (SERVERS.some((server) => server.skip === undefined)) {

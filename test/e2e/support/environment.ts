@@ -36,7 +36,7 @@ export interface E2eEnvironment {
   /** Why the Lua client test cannot run here, or undefined when it can. */
   readonly luaSkip?: string;
   /** Lua interpreters for the client test: lua5.1 (ModSecurity 2) and lua5.3 (libmodsecurity 3). */
-  readonly luaVersions: ReadonlyArray<{ bin: string; skip?: string }>;
+  readonly luaVersions: ReadonlyArray<{ bin: string; skip?: string; required: boolean }>;
   /** Why the CLI server cannot be started (dist/ not built), or undefined. */
   readonly serverSkip?: string;
   /** Each flavour with the reason it is skipped, if it is. */
@@ -106,6 +106,8 @@ export function detectEnvironment(): E2eEnvironment {
     luaVersions: [luaBin, process.env.CRS_ML_LUA53_BIN ?? 'lua5.3'].map((bin, i) => ({
       bin,
       skip: i === 0 ? luaSkip : lua53Skip,
+      // Lua 5.3 is what libmodsecurity 3 (nginx) runs; Lua 5.1 is ModSecurity 2's.
+      required: i === 0 ? APACHE_REQUIRED() : NGINX_REQUIRED(),
     })),
     serverSkip,
     flavours: [
@@ -114,3 +116,22 @@ export function detectEnvironment(): E2eEnvironment {
     ],
   };
 }
+
+/** CI sets these: then the Apache (and nginx) suites must run, not skip. */
+export const APACHE_REQUIRED = (): boolean => process.env.CRS_ML_E2E === '1';
+export const NGINX_REQUIRED = (): boolean => process.env.CRS_ML_E2E_NGINX === '1';
+
+/**
+ * Registers why part of the suite cannot run here: a skip with its reason on a developer's machine,
+ * a failing test where the part is required (CI), so CI can never pass by skipping it.
+ */
+export function cannotRun(what: string, reason: string, required: boolean): void {
+  if (required) {
+    test(`${what}: end-to-end prerequisites`, () => {
+      throw new Error(`cannot run ${what}: ${reason}`);
+    });
+  } else {
+    test.skip(`${what} skipped: ${reason}`, () => undefined);
+  }
+}
+
