@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import type { AdapterContext, AdapterDescription, ModelAdapter } from '../../src/adapter/model-adapter';
-import type { MlRequest } from '../../src/contract/ml-request';
+import { requestText, type MlRequest } from '../../src/contract/ml-request';
 import { ModelLoadError, describeError } from '../../src/errors';
 import { OnnxInputShapeError } from './errors';
 import { buildTensors, planInput, type InputPlan } from './input-plan';
@@ -85,7 +85,7 @@ export class OnnxAdapter implements ModelAdapter<OnnxInput> {
 
   /** Feature rows from the manifest's extractor, or the argument values as one text. */
   toInput(request: MlRequest): OnnxInput {
-    if (this.input.kind === 'text') return request.args.map(([, value]) => value).join('\n');
+    if (this.input.kind === 'text') return requestText(request);
     return this.context.extractor.extract(request);
   }
 

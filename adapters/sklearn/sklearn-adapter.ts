@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AdapterContext, AdapterDescription, InputKind, ModelAdapter } from '../../src/adapter/model-adapter';
-import type { MlRequest } from '../../src/contract/ml-request';
+import { requestText, type MlRequest } from '../../src/contract/ml-request';
 import { ManifestError, ScoringError } from '../../src/errors';
 import { loadModelFile } from '../../src/pickle';
 import type { Estimator } from '../../src/sklearn/base';
@@ -76,7 +76,7 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
   }
 
   toInput(request: MlRequest): SklearnInput {
-    if (this.inputKind === 'text') return request.args.map(([, value]) => value).join('\n');
+    if (this.inputKind === 'text') return requestText(request);
     return this.context.extractor.extract(request);
   }
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { MlRequest } from '../contract/ml-request';
+import { requestText, type MlRequest } from '../contract/ml-request';
 import { AdapterError, CrsMlError, ModelLoadError, ScoringError, describeError } from '../errors';
 import type { ExtractorRegistry } from '../features/extractor-registry';
 import type { FeatureExtractor } from '../features/feature-extractor';
@@ -110,11 +110,12 @@ export function thresholdDecision(manifest: Pick<ModelManifest, 'threshold' | 'a
 /** What each input kind feeds the model when the adapter has no `toInput` of its own. */
 const DEFAULT_INPUTS = new Map<string, (context: AdapterContext) => (request: MlRequest) => unknown>([
   ['features', (context) => (request) => context.extractor.extract(request)],
-  ['text', () => (request) => request.args.map(([, value]) => value).join('\n')],
+  ['text', () => requestText],
   ['request', () => (request) => request],
 ]);
 
-function defaultToInput(kind: string, context: AdapterContext): (request: MlRequest) => unknown {
+/** The input an adapter without its own `toInput` gets, by its declared input kind. */
+export function defaultToInput(kind: string, context: AdapterContext): (request: MlRequest) => unknown {
   const build = DEFAULT_INPUTS.get(kind);
   if (build === undefined) {
     throw new AdapterError(`adapter "${context.manifest.adapter}" declares unknown input kind "${kind}"; use features, text or request.`);

@@ -33,6 +33,14 @@ export interface MlRequest {
 }
 
 /**
+ * The text a `text` model reads: the argument values in order, one per line. Training scripts
+ * for text models (examples/text-classifier, examples/onnx) join the same way.
+ */
+export function requestText(request: MlRequest): string {
+  return request.args.map(([, value]) => value).join('\n');
+}
+
+/**
  * Serialises a request as the one-line JSON object the `parse` command prints and `features` reads:
  * `{"method","path","args":{...},"files":{...},"sizes":{...},"hour","day"}`. Repeated names are kept
  * as repeated keys (valid JSON text), so nothing the WAF sent is dropped.

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readManifest, validateManifest, type ModelManifest } from '../adapter/manifest';
 import type { AdapterContext, Decision, ModelAdapter, ModelAdapterClass } from '../adapter/model-adapter';
+import { defaultToInput } from '../adapter/load-model';
 import { AdapterRegistry } from '../adapter/adapter-registry';
 import type { MlRequest } from '../contract/ml-request';
 import { createContainer, TOKENS } from '../container';
@@ -120,15 +121,8 @@ async function loaded(options: ConformanceOptions): Promise<{ adapter: ModelAdap
   await adapter.load(context);
   await adapter.warmUp?.();
   const kind = adapter.describe().inputKind;
-  const toInput = adapter.toInput?.bind(adapter) ?? ((request: MlRequest) => defaultInput(kind, request, context));
+  const toInput = adapter.toInput?.bind(adapter) ?? defaultToInput(kind, context);
   return { adapter, inputs: options.requests.map(toInput) };
-}
-
-/** The same defaults as `loadModel`: features from the extractor, args joined as text, or the request. */
-function defaultInput(kind: string, request: MlRequest, context: AdapterContext): unknown {
-  if (kind === 'features') return context.extractor.extract(request);
-  if (kind === 'text') return request.args.map(([, value]) => value).join('\n');
-  return request;
 }
 
 function contextOf(options: ConformanceOptions): AdapterContext {
