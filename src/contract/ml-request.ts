@@ -11,6 +11,9 @@
  * | hour   | TIME_HOUR            | integer 0–23             | `7`                          |
  * | day    | TIME_DAY             | integer 1–31             | `29`                         |
  * | body   | REQUEST_BODY         | string, optional         | raw body when not a form     |
+ * | headers | REQUEST_HEADERS     | ordered (name, value)s, optional (v2) | `[["REQUEST_HEADERS:User-Agent", "curl/8"]]` |
+ * | cookies | REQUEST_COOKIES     | ordered (name, value)s, optional (v2) | `[["REQUEST_COOKIES:lang", "en"]]` |
+ * | crs    | TX (CRS's scores)    | ordered (name, number)s, optional (v2) | `[["sql_injection_score", 5], ["inbound_anomaly_score_pl1", 5]]` |
  *
  * Fields are ordered lists of pairs, not objects: ModSecurity repeats a name when a parameter is
  * given twice (`?a=1&a=2` gives two `ARGS:a`), and names come from the attacker, so a `Map` or a
@@ -30,6 +33,14 @@ export interface MlRequest {
   readonly day: number;
   /** The raw request body when it is not a form (sent by our own client only). */
   readonly body?: string;
+  /** Contract version the client spoke: 1 (no `v` field, the original and older clients) or 2. */
+  readonly version?: 1 | 2;
+  /** v2: request headers as ModSecurity parsed them, minus what the plugin leaves out for privacy. */
+  readonly headers?: FieldPairs;
+  /** v2: request cookies as ModSecurity parsed them, minus what the plugin leaves out for privacy. */
+  readonly cookies?: FieldPairs;
+  /** v2: CRS's own scores for this request (names without the `tx.` prefix), e.g. in mode 1. */
+  readonly crs?: FieldPairs<number>;
 }
 
 /**
