@@ -1,0 +1,137 @@
+import { XGBoostUnsupportedError } from './errors';
+import type { Fields } from './model-fields';
+
+/**
+ * All trees of a `gbtree` booster in flat arrays (one index space for every node of every tree),
+ * evaluated the way XGBoost's CPU predictor does (1.7 and 3.x `src/predictor/cpu_predictor.cc`,
+ * `src/tree/tree_model.cc` `RegTree::GetNext`):
+ * - a missing value (NaN, or the wrapper's `missing`) follows `default_left`;
+ * - otherwise `x < split_condition` goes left, else right, both as float32;
+ * - a leaf's value is its `split_conditions` entry; each tree adds it to its output group
+ *   (`tree_info`) in float32, tree after tree, starting from the base margin.
+ */
+export class TreeEnsemble {
+  private constructor(
+    readonly nTrees: number,
+    readonly nNodes: number,
+    /** Root node of each tree (global index). */
+    private readonly roots: Int32Array,
+    /** Output group (class) of each tree. */
+    readonly treeGroup: Int32Array,
+    /** Global left/right child index; -1 marks a leaf. */
+    private readonly left: Int32Array,
+    private readonly right: Int32Array,
+    private readonly feature: Int32Array,
+    /** Split condition of inner nodes, leaf value of leaves (float32). */
+    private readonly value: Float32Array,
+    private readonly defaultLeft: Uint8Array,
+  ) {}
+
+  /**
+   * Reads `trees` and `tree_info` of `learner.gradient_booster.model`, checking every index so that
+   * evaluation cannot read outside the arrays or loop.
+   *
+   * @throws XGBoostModelError for arrays that disagree or indices out of range
+   * @throws XGBoostUnsupportedError for categorical splits and vector leaves
+   */
+  static read(model: Fields, numFeature: number, numGroups: number): TreeEnsemble {
+    const trees = model.objects('trees');
+    const info = model.numbers('tree_info');
+    if (info.length !== trees.length) throw model.error('tree_info', `has ${info.length} entries for ${trees.length} trees`);
+    const sizes = trees.map((tree) => tree.child('tree_param').count('num_nodes'));
+    const nNodes = sizes.reduce((a, b) => a + b, 0);
+    const ensemble = new TreeEnsemble(
+      trees.length, nNodes, new Int32Array(trees.length), new Int32Array(trees.length),
+      new Int32Array(nNodes), new Int32Array(nNodes), new Int32Array(nNodes), new Float32Array(nNodes), new Uint8Array(nNodes),
+    );
+    let base = 0;
+    trees.forEach((tree, t) => {
+      const group = info[t];
+      if (!Number.isInteger(group) || group < 0 || group >= numGroups) throw model.error(`tree_info[${t}]`, `is ${group}, outside the ${numGroups} output groups`);
+      ensemble.treeGroup[t] = group;
+      ensemble.roots[t] = base;
+      ensemble.readTree(tree, base, sizes[t], numFeature);
+      base += sizes[t];
+    });
+    return ensemble;
+  }
+
+  private readTree(tree: Fields, base: number, n: number, numFeature: number): void {
+    const leafVector = tree.child('tree_param').has('size_leaf_vector') ? tree.child('tree_param').count('size_leaf_vector') : 0;
+    if (leafVector > 1) {
+      throw new XGBoostUnsupportedError(
+        `${tree.source}: ${tree.path} has vector leaves (size_leaf_vector=${leafVector}, multi_strategy="multi_output_tree"), which are not supported; ` +
+          'train with the default multi_strategy="one_output_per_tree".',
+      );
+    }
+    const arrays = {
+      left: tree.numbers('left_children'),
+      right: tree.numbers('right_children'),
+      feature: tree.numbers('split_indices'),
+      value: tree.numbers('split_conditions'),
+      defaultLeft: tree.numbers('default_left'),
+    };
+    for (const [name, array] of Object.entries(arrays)) {
+      if (array.length !== n) throw tree.error(name, `has ${array.length} entries for num_nodes=${n}`);
+    }
+    if (tree.has('split_type')) {
+      const types = tree.numbers('split_type');
+      for (let i = 0; i < types.length; i++) {
+        if (types[i] !== 0) {
+          throw new XGBoostUnsupportedError(
+            `${tree.source}: ${tree.path} node ${i} is a categorical split (enable_categorical=True), which is not supported; ` +
+              'one-hot or ordinal-encode the categorical columns before training instead.',
+          );
+        }
+      }
+    }
+    const seen = new Uint8Array(n);
+    // Walk from the root: every node reached once, children in range, so evaluation terminates.
+    const stack = [0];
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      if (seen[i] === 1) throw tree.error('left_children', `reaches node ${i} twice (not a tree)`);
+      seen[i] = 1;
+      const l = arrays.left[i];
+      const g = base + i;
+      this.value[g] = arrays.value[i];
+      this.defaultLeft[g] = arrays.defaultLeft[i] ? 1 : 0;
+      if (l === -1) {
+        this.left[g] = -1;
+        this.right[g] = -1;
+        continue;
+      }
+      const r = arrays.right[i];
+      const f = arrays.feature[i];
+      if (!Number.isInteger(l) || !Number.isInteger(r) || l <= 0 || r <= 0 || l >= n || r >= n) {
+        throw tree.error('left_children', `node ${i} has children ${l} and ${r}, outside 1..${n - 1}`);
+      }
+      if (!Number.isInteger(f) || f < 0 || f >= numFeature) throw tree.error('split_indices', `node ${i} splits on feature ${f}, but the model has ${numFeature} features`);
+      this.left[g] = base + l;
+      this.right[g] = base + r;
+      this.feature[g] = f;
+      stack.push(r, l);
+    }
+  }
+
+  /**
+   * Adds the leaf values of trees `[0, treeEnd)` to `out` (`rows x groups`, float32, already
+   * holding the base margin). `x` is row-major float32 with NaN for missing values.
+   */
+  accumulate(x: Float32Array, rows: number, cols: number, treeEnd: number, out: Float32Array, groups: number): void {
+    const { left, right, feature, value, defaultLeft, roots, treeGroup } = this;
+    for (let r = 0; r < rows; r++) {
+      const rowBase = r * cols;
+      const outBase = r * groups;
+      for (let t = 0; t < treeEnd; t++) {
+        let node = roots[t];
+        while (left[node] !== -1) {
+          const v = x[rowBase + feature[node]];
+          if (v !== v) node = defaultLeft[node] === 1 ? left[node] : right[node];
+          else node = v < value[node] ? left[node] : right[node];
+        }
+        out[outBase + treeGroup[t]] += value[node];
+      }
+    }
+  }
+}
