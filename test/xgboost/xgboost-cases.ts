@@ -22,7 +22,9 @@ export interface ModelCase {
 
 export interface VersionCases {
   xgboost: string;
+  python: string;
   models: Record<string, ModelCase>;
+  pipeline: { rows: ModelCase['rows']; predict: unknown[]; predict_proba: number[][] };
 }
 
 export function readCases(version: string): VersionCases {
