@@ -64,16 +64,18 @@ export class TreeEnsemble {
           'train with the default multi_strategy="one_output_per_tree".',
       );
     }
-    const arrays = {
-      left: tree.numbers('left_children'),
-      right: tree.numbers('right_children'),
-      feature: tree.numbers('split_indices'),
-      value: tree.numbers('split_conditions'),
-      defaultLeft: tree.numbers('default_left'),
-    };
-    for (const [name, array] of Object.entries(arrays)) {
+    const read = (name: string): ArrayLike<number> => {
+      const array = tree.numbers(name);
       if (array.length !== n) throw tree.error(name, `has ${array.length} entries for num_nodes=${n}`);
-    }
+      return array;
+    };
+    const arrays = {
+      left: read('left_children'),
+      right: read('right_children'),
+      feature: read('split_indices'),
+      value: read('split_conditions'),
+      defaultLeft: read('default_left'),
+    };
     if (tree.has('split_type')) {
       const types = tree.numbers('split_type');
       for (let i = 0; i < types.length; i++) {
