@@ -5,3 +5,5 @@ export { isXGBoostModelFile, loadXGBoostModelFile, XGBOOST_MODEL_EXTENSIONS } fr
 export { OBJECTIVES } from './objectives';
 export { XGBoostModelError, XGBoostUnsupportedError } from './errors';
 export { decodeUbjson } from './ubjson';
+export { describeXGBoostBoosters, describeBoosterBytes } from './describe';
+export { inspectXGBoostFile, formatXGBoostInspectReport, type XGBoostInspectReport } from './inspect-xgboost-file';

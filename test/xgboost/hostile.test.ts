@@ -12,7 +12,7 @@ const bytes = (...parts: Array<string | number[]>): Uint8Array =>
 /** A 1.7 JSON model as an object, to break one field at a time. */
 const model = (): any => JSON.parse(fixture('1.7', 'binary_logistic.json').toString('utf8'));
 const fromJson = (doc: unknown): Booster => Booster.fromBytes(Buffer.from(JSON.stringify(doc)), 'model.json');
-const code = (c: string, message?: RegExp): unknown => expect.objectContaining({ code: c, ...(message ? { message: expect.stringMatching(message) } : {}) });
+const code = (c: string, message?: RegExp) => expect.objectContaining({ code: c, ...(message ? { message: expect.stringMatching(message) } : {}) });
 
 describe('UBJSON', () => {
   it('reads generic documents: unsized containers, no-ops, typed and counted arrays', () => {

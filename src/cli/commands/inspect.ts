@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError, describeError } from '../../errors';
 import { formatInspectReport, inspectModelFile } from '../../pickle/inspect-model';
+import { describeXGBoostBoosters, formatXGBoostInspectReport, inspectXGBoostFile, isXGBoostModelFile } from '../../xgboost';
 
 /**
  * `crs-ml-server inspect FILE [--json]`: what a pickle/joblib model file holds, and whether it is
@@ -9,8 +10,8 @@ import { formatInspectReport, inspectModelFile } from '../../pickle/inspect-mode
 export function register(program: Command): void {
   program
     .command('inspect')
-    .description('show what a pickle/joblib model file holds (classes, arrays, globals, verdict) without running it')
-    .argument('<file>', 'model file written by pickle.dump or joblib.dump (any compression)')
+    .description('show what a pickle/joblib (or XGBoost .json/.ubj) model file holds (classes, arrays, globals, verdict) without running it')
+    .argument('<file>', 'model file written by pickle.dump or joblib.dump (any compression), or an XGBoost .json/.ubj')
     .option('--json', 'print the report as JSON')
     .option('--items <n>', 'values shown per container before eliding', '5')
     .action((file: string, options: { json?: boolean; items: string }) => {
@@ -30,9 +31,21 @@ export function inspectCommand(
     err(`${describeError(new UsageError(`--items must be a non-negative integer, got "${options.items}"`))}\n`);
     return 1;
   }
+  if (isXGBoostModelFile(file)) {
+    let xgb;
+    try {
+      xgb = inspectXGBoostFile(file);
+    } catch (error) {
+      err(`crs-ml-server inspect: cannot read ${file}: ${describeError(error)}\n`);
+      return 1;
+    }
+    out(options.json === true ? `${JSON.stringify(xgb, null, 2)}\n` : formatXGBoostInspectReport(xgb));
+    if (!xgb.loadable) err(`refused: [${xgb.error?.code}] ${xgb.error?.message}\n`);
+    return xgb.loadable ? 0 : 2;
+  }
   let report;
   try {
-    report = inspectModelFile(file, { maxItems });
+    report = inspectModelFile(file, { maxItems, describers: [describeXGBoostBoosters] });
   } catch (error) {
     err(`crs-ml-server inspect: cannot read ${file}: ${describeError(error)}\n`);
     return 1;
