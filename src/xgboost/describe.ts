@@ -52,11 +52,20 @@ function summaryFields(summary: BoosterSummary): Record<string, unknown> {
     trees: summary.trees,
     features: summary.features,
     classes: summary.classes,
-    base_score: summary.baseScore.join(', '),
-    base_margin: summary.baseMargin.join(', '),
+    base_score: summary.baseScore.map(shortestFloat32).join(', '),
+    base_margin: summary.baseMargin.map(shortestFloat32).join(', '),
     num_parallel_tree: summary.numParallelTree,
     best_iteration: summary.bestIteration ?? 'none',
     xgboost_version: summary.xgboostVersion ?? 'not recorded',
     ...(summary.featureNames.length > 0 ? { feature_names: summary.featureNames.join(', ') } : {}),
   };
+}
+
+/** The shortest decimal that reads back as the same float32 (0.31381601095199585 -> 0.313816). */
+function shortestFloat32(value: number): string {
+  for (let digits = 1; digits < 9; digits++) {
+    const text = String(Number(value.toPrecision(digits)));
+    if (Math.fround(Number(text)) === value) return text;
+  }
+  return String(value);
 }
