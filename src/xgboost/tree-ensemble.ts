@@ -1,6 +1,9 @@
 import { XGBoostUnsupportedError } from './errors';
 import type { Fields } from './model-fields';
 
+/** Rows evaluated together, tree after tree. */
+const BLOCK_ROWS = 64;
+
 /**
  * All trees of a `gbtree` booster in flat arrays (one index space for every node of every tree),
  * evaluated the way XGBoost's CPU predictor does (1.7 and 3.x `src/predictor/cpu_predictor.cc`,
@@ -122,17 +125,24 @@ export class TreeEnsemble {
    */
   accumulate(x: Float32Array, rows: number, cols: number, treeEnd: number, out: Float32Array, groups: number): void {
     const { left, right, feature, value, defaultLeft, roots, treeGroup } = this;
-    for (let r = 0; r < rows; r++) {
-      const rowBase = r * cols;
-      const outBase = r * groups;
+    // Blocks of rows, tree by tree inside a block: one tree's nodes stay in cache for the whole block
+    // (XGBoost's predictor does the same). Per row, trees are still added in order, so the float32
+    // sums are XGBoost's.
+    for (let start = 0; start < rows; start += BLOCK_ROWS) {
+      const end = Math.min(rows, start + BLOCK_ROWS);
       for (let t = 0; t < treeEnd; t++) {
-        let node = roots[t];
-        while (left[node] !== -1) {
-          const v = x[rowBase + feature[node]];
-          if (v !== v) node = defaultLeft[node] === 1 ? left[node] : right[node];
-          else node = v < value[node] ? left[node] : right[node];
+        const root = roots[t];
+        const group = treeGroup[t];
+        for (let r = start; r < end; r++) {
+          const rowBase = r * cols;
+          let node = root;
+          while (left[node] !== -1) {
+            const v = x[rowBase + feature[node]];
+            if (v !== v) node = defaultLeft[node] === 1 ? left[node] : right[node];
+            else node = v < value[node] ? left[node] : right[node];
+          }
+          out[r * groups + group] += value[node];
         }
-        out[outBase + treeGroup[t]] += value[node];
       }
     }
   }

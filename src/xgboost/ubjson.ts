@@ -168,7 +168,16 @@ class UbjReader {
       const spec = TYPED.get(type)!;
       this.need(count * spec.size);
       const out = spec.make(count);
-      for (let i = 0; i < count; i++) out[i] = this.number(type);
+      if (type === 0x64 /* d */ || type === 0x6c /* l */) {
+        // the bulk of a model: read big-endian 32-bit values without a switch per element
+        const view = this.view;
+        const float = type === 0x64;
+        let at = this.offset;
+        for (let i = 0; i < count; i++, at += 4) out[i] = float ? view.getFloat32(at) : view.getInt32(at);
+        this.offset = at;
+      } else {
+        for (let i = 0; i < count; i++) out[i] = this.number(type);
+      }
       return out;
     }
     const items: ModelValue[] = [];
