@@ -57,7 +57,9 @@ function readWrapper(state: Map<string, PyValue>, pythonClass: string, context: 
     throw new XGBoostUnsupportedError(`${name} was trained with a custom objective function (${describeValue(objectiveParam)}); only XGBoost's built-in objectives can be evaluated.`);
   }
   const booster = Booster.fromBytes(handle, `${name}._Booster (saved by ${context.sklearnVersion === undefined ? 'XGBoost' : `scikit-learn ${context.sklearnVersion}`})`);
-  const missingValue = reader.has('missing') ? toNumber(reader.value('missing')) : NaN;
+  // missing=None (XGBoost < 1.0 allowed it) means NaN, the default
+  const missingRaw = reader.has('missing') ? reader.value('missing') : null;
+  const missingValue = missingRaw === null ? NaN : toNumber(missingRaw);
   if (missingValue === undefined) throw reader.error('missing', `expected a number or None, got ${describeValue(reader.value('missing'))}`);
   // Booster.best_iteration: a Python attribute (XGBoost < 1.4 kept it in __dict__) or the learner attribute
   const best = boosterState.optionalNumber('best_iteration') ?? booster.summary.bestIteration;

@@ -121,6 +121,19 @@ describe('inputs and wrapper state', () => {
     expect(() => buildEstimator(wrapper(new Map([['n_estimators', 3]]) as never))).toThrow(code('ESTIMATOR_STATE_INVALID', /before fit/));
   });
 
+  it('reads missing=None as NaN and refuses a missing marker that is not a number', () => {
+    const handle = new Uint8Array(fixture('1.7', 'binary_logistic.ubj'));
+    const make = (missing: unknown) =>
+      Object.assign(new PyObject('xgboost.sklearn.XGBClassifier'), {
+        state: new Map<unknown, unknown>([['_Booster', Object.assign(new PyObject('xgboost.core.Booster'), { state: new Map([['handle', handle]]) })], ['n_classes_', 2], ['missing', missing]]),
+      });
+    const rows = fromRows([[null, null, null, null, null]]);
+    const withNone = buildEstimator(make(null) as never).predictProba!(rows);
+    const withNaN = buildEstimator(make(NaN) as never).predictProba!(rows);
+    expect(Array.from(withNone.data)).toEqual(Array.from(withNaN.data));
+    expect(() => buildEstimator(make('n/a') as never)).toThrow(code('ESTIMATOR_STATE_INVALID', /missing: expected a number or None/));
+  });
+
   it('refuses a classifier pickle holding a regression booster', () => {
     const handle = new Uint8Array(fixture('1.7', 'reg_squarederror.ubj'));
     const state = new Map<unknown, unknown>([['_Booster', Object.assign(new PyObject('xgboost.core.Booster'), { state: new Map([['handle', handle]]) })], ['n_classes_', 2]]);
