@@ -191,7 +191,8 @@ export function decodeModelBytes(bytes: Uint8Array, source: string): ModelValue 
         throw new XGBoostModelError(`${source}: the JSON model is not valid UTF-8; re-save it with Booster.save_model("model.json").`, { cause });
       }
       try {
-        return JSON.parse(text) as ModelValue; // own keys only are read (Object.hasOwn): "__proto__" is inert
+        // own keys only are read (Object.hasOwn): "__proto__" is inert
+        return JSON.parse(/\bNaN\b|\bInfinity\b/.test(text) ? nonFiniteToNull(text) : text) as ModelValue;
       } catch (cause) {
         throw new XGBoostModelError(`${source}: not valid JSON (${(cause as Error).message}); re-save it with Booster.save_model("model.json").`, { cause });
       }
@@ -206,3 +207,35 @@ export function decodeModelBytes(bytes: Uint8Array, source: string): ModelValue 
   );
 }
 
+
+/**
+ * XGBoost's JSON writer prints non-finite floats as the bare words `NaN`, `Infinity`, `-Infinity`
+ * (categorical nodes have a NaN split condition), which JSON.parse refuses: outside strings they
+ * become `null` (read back as NaN; never used for those nodes).
+ */
+function nonFiniteToNull(text: string): string {
+  let out = '';
+  let last = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c /* \\ */) i++;
+      else if (ch === 0x22 /* " */) inString = false;
+      continue;
+    }
+    if (ch === 0x22) {
+      inString = true;
+      continue;
+    }
+    for (const word of ['-Infinity', 'Infinity', 'NaN']) {
+      if (text.startsWith(word, i)) {
+        out += `${text.slice(last, i)}null`;
+        i += word.length - 1;
+        last = i + 1;
+        break;
+      }
+    }
+  }
+  return out + text.slice(last);
+}

@@ -58,7 +58,7 @@ export class Fields {
     return n;
   }
 
-  /** An array of numbers (JSON list or typed UBJSON array; booleans read as 0/1). */
+  /** An array of numbers (JSON list or typed UBJSON array; booleans read as 0/1, null as NaN). */
   numbers(name: string): ArrayLike<number> {
     const value = this.raw(name);
     if (ArrayBuffer.isView(value)) return value as ArrayLike<number>;
@@ -66,6 +66,7 @@ export class Fields {
       return value.map((item, i) => {
         if (typeof item === 'number') return item;
         if (typeof item === 'boolean') return item ? 1 : 0;
+        if (item === null) return NaN; // XGBoost's JSON writes NaN (categorical nodes' split_conditions)
         throw this.error(name, `item ${i} is ${describe(item)}, not a number`);
       });
     }

@@ -77,6 +77,32 @@ export const OBJECTIVES: ReadonlyMap<string, Objective> = new Map<string, Object
   ['binary:logitraw', { name: 'binary:logitraw', kind: 'binary', probToMargin: f32, transform: identity, outputsPerRow: (groups) => groups }],
   ['reg:squarederror', { name: 'reg:squarederror', kind: 'regression', probToMargin: f32, transform: identity, outputsPerRow: (groups) => groups }],
   ['reg:linear', { name: 'reg:linear', kind: 'regression', probToMargin: f32, transform: identity, outputsPerRow: (groups) => groups }],
+  // identity links: base_score is the starting value itself
+  ...['reg:absoluteerror', 'reg:pseudohubererror', 'reg:squaredlogerror'].map(
+    (name): [string, Objective] => [name, { name, kind: 'regression', probToMargin: f32, transform: identity, outputsPerRow: (groups) => groups }],
+  ),
+  // log links (PoissonRegression, GammaRegression, TweedieRegression): margin = log(base_score), output = exp(margin)
+  ...['count:poisson', 'reg:gamma', 'reg:tweedie'].map(
+    (name): [string, Objective] => [name, {
+      name,
+      kind: 'regression',
+      probToMargin: (b: number) => f32(Math.log(b)),
+      transform(margin: Float32Array, offset: number, groups: number, out: Float32Array, outOffset: number) {
+        for (let g = 0; g < groups; g++) out[outOffset + g] = f32(Math.exp(margin[offset + g]));
+      },
+      outputsPerRow: (groups: number) => groups,
+    }],
+  ),
+  // HingeObj: the class itself, 1 when the margin is positive
+  ['binary:hinge', {
+    name: 'binary:hinge',
+    kind: 'binary',
+    probToMargin: f32,
+    transform(margin, offset, groups, out, outOffset) {
+      for (let g = 0; g < groups; g++) out[outOffset + g] = margin[offset + g] > 0 ? 1 : 0;
+    },
+    outputsPerRow: (groups) => groups,
+  }],
   ['multi:softprob', { name: 'multi:softprob', kind: 'multiclass', probToMargin: f32, transform: softmax32, outputsPerRow: (groups) => groups }],
   ['multi:softmax', {
     name: 'multi:softmax',

@@ -65,13 +65,29 @@ describe('model documents', () => {
     expect(() => fromJson(doc)).toThrow(code('XGBOOST_UNSUPPORTED', new RegExp(`booster "${name}" is not supported`)));
   });
 
-  it('refuses categorical splits and vector leaves, saying what to do', () => {
-    const categorical = model();
-    categorical.learner.gradient_booster.model.trees[2].split_type[0] = 1;
-    expect(() => fromJson(categorical)).toThrow(code('XGBOOST_UNSUPPORTED', /trees\[2\] node 0 is a categorical split .*encode/));
+  it('refuses vector leaves, saying what to do', () => {
     const vector = model();
     vector.learner.gradient_booster.model.trees[0].tree_param.size_leaf_vector = '3';
     expect(() => fromJson(vector)).toThrow(code('XGBOOST_UNSUPPORTED', /vector leaves .*one_output_per_tree/));
+  });
+
+  it('refuses categorical splits whose category lists do not add up', () => {
+    const noList = model();
+    noList.learner.gradient_booster.model.trees[2].split_type[0] = 1;
+    expect(() => fromJson(noList)).toThrow(code('XGBOOST_MODEL_INVALID', /categories_nodes misses the categorical node 0/));
+    const outside = JSON.parse(fixture('1.7', 'categorical.json').toString('utf8').replace(/\bNaN\b/g, 'null'));
+    const tree = outside.learner.gradient_booster.model.trees[0];
+    tree.categories_sizes[0] = tree.categories.length + 1;
+    expect(() => fromJson(outside)).toThrow(code('XGBOOST_MODEL_INVALID', /leaves the \d+ categories/));
+    const negative = JSON.parse(fixture('1.7', 'categorical.json').toString('utf8').replace(/\bNaN\b/g, 'null'));
+    negative.learner.gradient_booster.model.trees[0].categories[0] = -1;
+    expect(() => fromJson(negative)).toThrow(code('XGBOOST_MODEL_INVALID', /holds -1, not a category code/));
+  });
+
+  it('sends category codes outside a node\'s set left: unseen, negative and huge codes score alike', () => {
+    const booster = loadXGBoostModelFile(path.join(XGBOOST_FIXTURES, '1.7', 'categorical.ubj'));
+    const scores = Array.from(booster.decisionFunction(fromRows([[2, 0, 0, 40, 0], [2, 0, 0, -3, 0], [2, 0, 0, 1e9, 0]])) as Float64Array);
+    expect(new Set(scores).size).toBe(1);
   });
 
   it.each([
