@@ -11,9 +11,6 @@ import { readOipOptions, type OipOptions } from './oip-options';
 
 type OipRow = string | number[];
 
-/** How long startup waits for a remote that is still coming up (connection refused / not ready). */
-const STARTUP_WAIT_MS = 15_000;
-
 /**
  * Forwards each request to a model on another server that speaks the Open Inference Protocol v2
  * (a second crs-ml-server, KServe, Triton, MLServer): the request as contract JSON (`BYTES`) or the
@@ -85,11 +82,16 @@ export class OipAdapter implements ModelAdapter<OipRow> {
 
   /** Metadata of the remote model, waiting while it is unreachable or not ready yet. */
   private async waitForRemote(): Promise<ModelMetadataResponse> {
-    const until = Date.now() + STARTUP_WAIT_MS;
+    const wait = this.options.startupWaitMs;
+    const until = Date.now() + wait;
     for (;;) {
       try {
-        if (await this.client.ready(2000)) return await this.client.metadata(2000);
-        if (Date.now() > until) throw new ModelLoadError(`remote OIP model ${this.client.where} is not ready after ${STARTUP_WAIT_MS / 1000} s; check that server's log.`);
+        const { status, error } = await this.client.ready(2000);
+        if (status === 200) return await this.client.metadata(2000);
+        // Only "not ready yet" is worth waiting for; a 404 (no such model) will not change.
+        if (status !== 503 || Date.now() > until) {
+          throw new RemoteModelMismatchError(`${(error ?? '').replace(/\.$/, '')}${status === 503 ? ` (still not ready after ${wait} ms, options.startupWaitMs)` : ''}; check options.model and that server.`);
+        }
       } catch (error) {
         if (!(error instanceof RemoteModelError)) throw error;
         if (Date.now() > until) {

@@ -43,9 +43,10 @@ export class OipClient {
     return this.json<ModelMetadataResponse>(answer, 'model metadata');
   }
 
-  /** `GET /v2/models/<model>/ready`: true when the remote answers 200. */
-  async ready(timeoutMs: number): Promise<boolean> {
-    return (await this.send('GET', `${this.modelPath}/ready`, undefined, timeoutMs)).status === 200;
+  /** `GET /v2/models/<model>/ready`: the status (200 = ready) and the remote's error message, if any. */
+  async ready(timeoutMs: number): Promise<{ status: number; error: string | undefined }> {
+    const answer = await this.send('GET', `${this.modelPath}/ready`, undefined, timeoutMs);
+    return { status: answer.status, error: answer.status === 200 ? undefined : this.statusError(answer).message };
   }
 
   /** `POST /v2/models/<model>/infer`, with the deadline, retries and budget. */

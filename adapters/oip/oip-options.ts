@@ -66,6 +66,12 @@ export class OipOptions {
   @Max(1)
   retryBudget: number = 0.1;
 
+  /** How long startup waits for a remote that is unreachable or not ready yet, in milliseconds. */
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  startupWaitMs: number = 15_000;
+
   /** Keep-alive connections to the remote. */
   @IsInt()
   @Min(1)

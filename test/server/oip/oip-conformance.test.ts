@@ -164,7 +164,7 @@ describe('OIP v2 front door: conformance with the protocol', () => {
     });
 
     it('takes FP64 and FP32 feature rows, flat or nested, for a features model', async () => {
-      const rows = [REQUEST_A, REQUEST_B].map((line) => forest.featureNames && featuresOf(line));
+      const rows = [REQUEST_A, REQUEST_B].map(featuresOf);
       const width = forest.featureNames!.length;
       const expected = await forest.judgeInputs(rows);
       for (const data of [rows.flat(), rows]) {
