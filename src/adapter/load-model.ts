@@ -37,6 +37,8 @@ export interface LoadModelOptions {
   readonly adapters: AdapterRegistry;
   readonly extractors: ExtractorRegistry;
   readonly logger: Logger;
+  /** Overrides the manifest's `name` (KServe passes the InferenceService's name). */
+  readonly name?: string;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   };
   const scoreBatch = (requests: readonly MlRequest[]): Promise<Decision[]> => scoreInputs(requests.map(toInput));
 
-  const name = manifest.name ?? path.basename(modelsDir);
+  const name = options.name ?? manifest.name ?? path.basename(modelsDir);
   const file = context.modelPath ? path.relative(process.cwd(), context.modelPath) || context.modelPath : 'no model file';
   return {
     name,
