@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { OipAdapter } from '../adapters/oip/oip-adapter';
 import { OnnxAdapter } from '../adapters/onnx/onnx-adapter';
 import { RandomAdapter } from '../adapters/random/random-adapter';
 import { SklearnAdapter } from '../adapters/sklearn/sklearn-adapter';
@@ -19,7 +20,7 @@ export const TOKENS = {
 } as const;
 
 /** Adapters that ship with the server (top-level `adapters/`). */
-export const BUILT_IN_ADAPTERS: readonly ModelAdapterClass[] = [RandomAdapter, OnnxAdapter, SklearnAdapter, XGBoostAdapter];
+export const BUILT_IN_ADAPTERS: readonly ModelAdapterClass[] = [RandomAdapter, OnnxAdapter, SklearnAdapter, XGBoostAdapter, OipAdapter];
 
 /** Feature extractors that ship with the server (`src/features/`). */
 export const BUILT_IN_EXTRACTORS: readonly FeatureExtractor[] = [...builtInExtractors];

@@ -6,18 +6,29 @@ import type { FeatureExtractor } from '../features/feature-extractor';
 import type { Logger } from '../logger';
 import type { AdapterRegistry } from './adapter-registry';
 import { readManifest, type ModelManifest } from './manifest';
-import type { AdapterContext, Decision, ModelAdapter } from './model-adapter';
+import type { AdapterContext, Decision, InputKind, ModelAdapter } from './model-adapter';
 
 /** A loaded, warmed-up model ready to judge requests. */
 export interface LoadedModel {
+  /** The manifest's `name`, or the models directory's name: what logs and the OIP front door call it. */
+  readonly name: string;
   readonly manifest: ModelManifest;
   readonly adapter: ModelAdapter;
+  /** What the adapter reads, as it described itself after loading. */
+  readonly inputKind: InputKind;
+  /** Column names of a `features` adapter's rows (the manifest's extractor); undefined for other kinds. */
+  readonly featureNames: readonly string[] | undefined;
   /** Human summary for the startup line: name, adapter, file, threshold. */
   readonly summary: string;
   /** Scores one request and decides pass or anomaly. */
   judge(request: MlRequest): Promise<Decision>;
   /** Scores many requests in one adapter call (batch CLI commands, calibration). */
   judgeBatch(requests: readonly MlRequest[]): Promise<Decision[]>;
+  /**
+   * Scores inputs that are already in the adapter's own form (feature rows for `features`
+   * adapters), skipping `toInput`: how the OIP front door serves FP32/FP64 tensors.
+   */
+  judgeInputs(inputs: readonly unknown[]): Promise<Decision[]>;
   dispose(): Promise<void>;
 }
 
@@ -26,6 +37,8 @@ export interface LoadModelOptions {
   readonly adapters: AdapterRegistry;
   readonly extractors: ExtractorRegistry;
   readonly logger: Logger;
+  /** Overrides the manifest's `name` (KServe passes the InferenceService's name). */
+  readonly name?: string;
 }
 
 /**
@@ -54,30 +67,35 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const description = adapter.describe();
   const toInput = adapter.toInput?.bind(adapter) ?? defaultToInput(description.inputKind, context);
   const decide = adapter.decide?.bind(adapter) ?? thresholdDecision(manifest);
-  const scoreBatch = async (requests: readonly MlRequest[]): Promise<Decision[]> => {
+  const scoreInputs = async (inputs: readonly unknown[]): Promise<Decision[]> => {
     let scores: ArrayLike<number>;
     try {
-      scores = await adapter.score(requests.map(toInput));
+      scores = await adapter.score(inputs);
     } catch (cause) {
       if (cause instanceof CrsMlError) throw cause;
       throw new ScoringError(`adapter "${manifest.adapter}" failed to score: ${describeError(cause)}`, { cause });
     }
-    if (scores.length !== requests.length) {
-      throw new ScoringError(`adapter "${manifest.adapter}" returned ${scores.length} scores for ${requests.length} inputs.`);
+    if (scores.length !== inputs.length) {
+      throw new ScoringError(`adapter "${manifest.adapter}" returned ${scores.length} scores for ${inputs.length} inputs.`);
     }
     return Array.from(scores, (score) => decide(score));
   };
+  const scoreBatch = (requests: readonly MlRequest[]): Promise<Decision[]> => scoreInputs(requests.map(toInput));
 
-  const name = manifest.name ?? path.basename(modelsDir);
+  const name = options.name ?? manifest.name ?? path.basename(modelsDir);
   const file = context.modelPath ? path.relative(process.cwd(), context.modelPath) || context.modelPath : 'no model file';
   return {
+    name,
     manifest,
     adapter,
+    inputKind: description.inputKind,
+    featureNames: description.inputKind === 'features' ? context.extractor.featureNames : undefined,
     summary:
       `model "${name}" (adapter ${description.name}, ${file}, output ${manifest.output ?? description.output}, ` +
       `anomaly when score ${manifest.anomalyWhen === 'below' ? '<' : '>'} ${manifest.threshold})`,
     judge: async (request) => (await scoreBatch([request]))[0],
     judgeBatch: scoreBatch,
+    judgeInputs: scoreInputs,
     dispose: async () => {
       await adapter.dispose?.();
     },

@@ -3,6 +3,7 @@ import type { LoadedModel } from '../adapter/load-model';
 import { RequestFormatError, RequestTooLargeError } from '../errors';
 import type { Logger } from '../logger';
 import { errorAnswer, healthAnswer, LOADING, scoreAnswer, type TextAnswer } from './answer';
+import { createOipRouter } from './oip/oip-router';
 
 /** Default request body limit; ModSecurity's own default SecRequestBodyLimit is 13 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -23,6 +24,7 @@ export interface AppOptions {
  * - `POST /` -> `200 score=<n>` (pass), `401 score=<n>` (anomaly), `400 <reason>` (bad body),
  *   `413` (body over the limit).
  * - `GET /info` -> the manifest and the adapter's description, as JSON.
+ * - `/v2/...` -> the Open Inference Protocol v2 front door (src/server/oip/, docs/oip.md).
  */
 export function createApp(options: AppOptions): express.Express {
   const { logger } = options;
@@ -44,7 +46,9 @@ export function createApp(options: AppOptions): express.Express {
     send(res, await scoreAnswer(options.model(), body, logger));
   });
 
-  app.use((_req: Request, res: Response) => send(res, { status: 404, text: 'Not found: use GET / or POST /' }));
+  app.use(createOipRouter({ model: options.model, logger, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
+
+  app.use((_req: Request, res: Response) => send(res, { status: 404, text: 'Not found: use GET / or POST / (or the OIP v2 endpoints under /v2)' }));
 
   // Body-reading failures (size limit, aborted upload, bad content-encoding) land here.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -7,6 +7,10 @@ const STATUS_BY_CODE = new Map<string, number>([
   ['REQUEST_TOO_LARGE', 413],
   ['FEATURE_EXTRACTOR_INVALID', 500],
   ['SCORING_FAILED', 500],
+  ['OIP_REQUEST_INVALID', 400],
+  ['OIP_MODEL_NOT_FOUND', 404],
+  // The remote model of an `oip` adapter is down: a 503 sends the Lua client to its fail policy.
+  ['REMOTE_MODEL_UNAVAILABLE', 503],
 ]);
 
 export function statusOfError(error: unknown): number {

@@ -26,11 +26,15 @@ function recordingModel(score: number): { model: LoadedModel; seen: MlRequest[] 
   const seen: MlRequest[] = [];
   const decide = (): Decision => ({ score, anomaly: score < -0.313 });
   const model = {
+    name: 'recording',
+    inputKind: 'request',
+    featureNames: undefined,
     summary: 'recording',
     manifest: {} as LoadedModel['manifest'],
     adapter: { describe: () => ({ name: 'recording', inputKind: 'request', output: 'fixed' }) } as LoadedModel['adapter'],
     judge: async (r: MlRequest) => (seen.push(r), decide()),
     judgeBatch: async (rs: readonly MlRequest[]) => rs.map(() => decide()),
+    judgeInputs: async (inputs: readonly unknown[]) => inputs.map(() => decide()),
     dispose: async () => undefined,
   } satisfies LoadedModel;
   return { model, seen };

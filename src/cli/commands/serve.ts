@@ -19,6 +19,7 @@ export interface ServeOptions {
   port: number;
   logLevel: LogLevel;
   maxBodyBytes: number;
+  modelName?: string;
 }
 
 export function register(program: Command): void {
@@ -36,6 +37,7 @@ export function register(program: Command): void {
         .env('CRS_ML_MAX_BODY_BYTES')
         .argParser(parsePositiveInt),
     )
+    .addOption(new Option('--model-name <name>', "the model's name in logs and OIP URLs (default: the manifest's name, else the folder's)").env('CRS_ML_MODEL_NAME'))
     .action(async (options: ServeOptions) => {
       await serve(options);
     });
@@ -60,7 +62,7 @@ export async function serve(options: ServeOptions): Promise<{ server: Server; mo
     const manifest = readManifest(modelsDir);
     if (options.adapters !== undefined) loadUserAdapters(options.adapters, adapters, logger, extractors);
     if (manifest.adapters !== undefined) loadUserAdapters(path.resolve(modelsDir, manifest.adapters), adapters, logger, extractors);
-    model = await loadModel({ modelsDir, adapters, extractors, logger });
+    model = await loadModel({ modelsDir, adapters, extractors, logger, name: options.modelName });
   } catch (error) {
     server.close();
     throw error;

@@ -1,0 +1,68 @@
+import { OipRequestError } from './errors';
+import type { TensorData } from './protocol';
+
+/** What one element of each datatype family must be in JSON. */
+const ELEMENT_CHECKS = new Map<string, { what: string; ok: (value: unknown) => boolean }>([
+  ['BYTES', { what: 'a string', ok: (v) => typeof v === 'string' }],
+  ['BOOL', { what: 'true or false', ok: (v) => typeof v === 'boolean' }],
+  ['FP16', { what: 'a finite number', ok: (v) => typeof v === 'number' && Number.isFinite(v) }],
+  ['FP32', { what: 'a finite number', ok: (v) => typeof v === 'number' && Number.isFinite(v) }],
+  ['FP64', { what: 'a finite number', ok: (v) => typeof v === 'number' && Number.isFinite(v) }],
+  ...['INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64'].map(
+    (type) => [type, { what: 'an integer', ok: (v: unknown) => Number.isInteger(v) }] as const,
+  ),
+]);
+
+/** Largest number of elements one tensor may hold; the body limit usually stops it first. */
+export const MAX_TENSOR_ELEMENTS = 1 << 22;
+
+/**
+ * Checks a request tensor against its declared shape and datatype and returns its elements in
+ * row-major order. The data may be flat or nested like the shape (both are the protocol's forms);
+ * nesting deeper than the shape, a count that does not match the shape, or an element of the
+ * wrong type is an {@link OipRequestError} naming the input.
+ */
+export function flattenTensor<T extends number | string | boolean>(
+  name: string,
+  datatype: string,
+  shape: readonly number[],
+  data: unknown,
+): T[] {
+  const check = ELEMENT_CHECKS.get(datatype);
+  if (check === undefined) throw new OipRequestError(`input "${name}": unknown datatype "${datatype}".`);
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new OipRequestError(`input "${name}": shape ${JSON.stringify(shape)} must hold non-negative integers.`);
+  }
+  const expected = shape.reduce((n, d) => n * d, 1);
+  if (expected > MAX_TENSOR_ELEMENTS) {
+    throw new OipRequestError(`input "${name}": shape ${JSON.stringify(shape)} holds more than ${MAX_TENSOR_ELEMENTS} elements.`);
+  }
+  if (!Array.isArray(data)) throw new OipRequestError(`input "${name}": "data" must be an array.`);
+  const out: T[] = [];
+  let count = 0;
+  const walk = (items: TensorData, depth: number): void => {
+    for (const item of items) {
+      if (Array.isArray(item)) {
+        if (depth + 1 >= shape.length) throw new OipRequestError(`input "${name}": data is nested deeper than its shape ${JSON.stringify(shape)}.`);
+        walk(item, depth + 1);
+        continue;
+      }
+      if (!check.ok(item)) {
+        throw new OipRequestError(`input "${name}": element ${count} must be ${check.what} for datatype ${datatype}, got ${JSON.stringify(item)?.slice(0, 60)}.`);
+      }
+      if (count++ < expected) out.push(item as T);
+    }
+  };
+  walk(data as TensorData, 0);
+  if (count !== expected) {
+    throw new OipRequestError(`input "${name}": shape ${JSON.stringify(shape)} needs ${expected} elements, the data holds ${count}.`);
+  }
+  return out;
+}
+
+/** Splits a flat row-major [rows, columns] tensor into rows. */
+export function toRows(flat: readonly number[], columns: number): number[][] {
+  const rows: number[][] = [];
+  for (let at = 0; at < flat.length; at += columns) rows.push(flat.slice(at, at + columns));
+  return rows;
+}

@@ -1,0 +1,105 @@
+import { plainToInstance, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateNested,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+import { OipRequestError } from '../../oip/errors';
+import type { InferenceRequest } from '../../oip/protocol';
+
+/** `$request_input`: name, shape, datatype, data (parameters optional). */
+class RequestInputDto {
+  @IsString({ message: 'must be a string' })
+  name!: string;
+
+  @Min(0, { each: true, message: 'must hold non-negative integers' })
+  @IsInt({ each: true, message: 'must hold integers' })
+  @ArrayMaxSize(8, { message: 'has more than 8 dimensions' })
+  @IsArray({ message: 'must be an array of integers' })
+  shape!: number[];
+
+  @IsString({ message: 'must be a string such as "BYTES" or "FP64"' })
+  datatype!: string;
+
+  @IsOptional()
+  @IsObject({ message: 'must be an object' })
+  parameters?: Record<string, string | number | boolean>;
+
+  @IsDefined({ message: 'is missing' })
+  @IsArray({ message: 'must be an array' })
+  data!: unknown[];
+}
+
+/** `$request_output`: which outputs to return. */
+class RequestOutputDto {
+  @IsString({ message: 'must be a string' })
+  name!: string;
+
+  @IsOptional()
+  @IsObject({ message: 'must be an object' })
+  parameters?: Record<string, string | number | boolean>;
+}
+
+/** `$inference_request` (required_api.md "Inference Request JSON Object"). */
+class InferenceRequestDto {
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  id?: string;
+
+  @IsOptional()
+  @IsObject({ message: 'must be an object' })
+  parameters?: Record<string, string | number | boolean>;
+
+  // class-validator checks the decorator nearest the property first: the array test goes last here.
+  @IsDefined({ message: 'is missing' })
+  @ArrayMinSize(1, { message: 'must hold one input' })
+  @ValidateNested({ each: true })
+  @Type(() => RequestInputDto)
+  @IsArray({ message: 'must be an array' })
+  inputs!: RequestInputDto[];
+
+  @IsOptional()
+  @IsArray({ message: 'must be an array' })
+  @ValidateNested({ each: true })
+  @Type(() => RequestOutputDto)
+  outputs?: RequestOutputDto[];
+}
+
+/**
+ * Parses and validates an inference request body.
+ *
+ * @throws OipRequestError naming the first wrong field (`inputs[0].shape: must hold integers`)
+ */
+export function parseInferenceRequest(body: Buffer): InferenceRequest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body.toString('utf8'));
+  } catch (cause) {
+    throw new OipRequestError(`the body is not JSON: ${(cause as Error).message}`, { cause });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new OipRequestError('the body must be a JSON object with "inputs" (an inference request).');
+  }
+  const dto = plainToInstance(InferenceRequestDto, raw);
+  const errors = validateSync(dto, { stopAtFirstError: true, forbidUnknownValues: true });
+  if (errors.length > 0) throw new OipRequestError(`${describe(errors[0])}.`);
+  return dto as InferenceRequest;
+}
+
+/** The path and message of the first failed constraint: `inputs[0].datatype: must be a string`. */
+function describe(error: ValidationError, prefix = ''): string {
+  const at = /^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : prefix === '' ? error.property : `${prefix}.${error.property}`;
+  const message = Object.values(error.constraints ?? {})[0];
+  if (message !== undefined) return `${at}: ${message}`;
+  const [child] = error.children ?? [];
+  return child === undefined ? `${at}: is invalid` : describe(child, at);
+}
