@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main';
+import { readInput } from '../../src/cli/commands/parse';
 import { exitQuietlyOnEpipe } from '../../src/cli/quiet-epipe';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -58,6 +59,15 @@ describe('a closed stdout (`... | head`)', () => {
 });
 
 describe('crs-ml-server parse --input -', () => {
+  it('drops the one final newline an editor or echo adds, and nothing else', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'crs-ml-parse-'));
+    const body = 'method=GET&path=/&args={"ARGS:q":"a\n"}&hour=07&day=29';
+    for (const [ending, expected] of [['\n', body], ['\r\n', body], ['', body], ['\n\n', `${body}\n`]]) {
+      writeFileSync(path.join(dir, 'body.txt'), body + ending);
+      expect(readInput(path.join(dir, 'body.txt')).toString()).toBe(expected);
+    }
+  });
+
   withBuild('reads the body from standard input, like `features --input -`', () => {
     const body = 'v=2&method=GET&path=%2F&args=%7B%7D&hour=07&day=29&crs=%7B%22xss_score%22%3A5%7D';
     for (const args of [['parse', '--input', '-'], ['parse']]) {

@@ -25,11 +25,17 @@ export function parseCommand(body: Uint8Array, out: (text: string) => void, err:
   }
 }
 
-/** The raw body from `file`, or from standard input for `-` or no `--input`, as `features` reads. */
+/**
+ * The raw body from `file`, or from standard input for `-` or no `--input`, as `features` reads.
+ * One final newline (what `echo` and editors add) is dropped: no valid body ends with one (the
+ * client encodes newlines as %0A, and a legacy body ends with the day's digits).
+ */
 export function readInput(file: string | undefined): Buffer {
   const stdin = file === undefined || file === '-';
   try {
-    return readFileSync(stdin ? 0 : file);
+    const bytes = readFileSync(stdin ? 0 : file);
+    const end = bytes.at(-1) !== 0x0a ? bytes.length : bytes.at(-2) === 0x0d ? bytes.length - 2 : bytes.length - 1;
+    return bytes.subarray(0, end);
   } catch (cause) {
     throw new UsageError(`cannot read ${stdin ? 'standard input' : file}: ${describeError(cause)}`, { cause });
   }
