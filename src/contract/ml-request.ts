@@ -11,7 +11,7 @@
  * | hour   | TIME_HOUR            | integer 0–23             | `7`                          |
  * | day    | TIME_DAY             | integer 1–31             | `29`                         |
  * | body   | REQUEST_BODY         | string, optional         | raw body when not a form     |
- * | version | (the `v` field)    | 1 or 2                   | `2` (absent: 1)              |
+ * | version | (the `v` field)    | 2, or absent for 1       | `2`                          |
  * | headers | REQUEST_HEADERS     | ordered (name, value)s, optional (v2) | `[["REQUEST_HEADERS:User-Agent", "curl/8"]]` |
  * | cookies | REQUEST_COOKIES     | ordered (name, value)s, optional (v2) | `[["REQUEST_COOKIES:lang", "en"]]` |
  * | crs    | TX (CRS's scores)    | ordered (name, number)s, optional (v2) | `[["sql_injection_score", 5], ["inbound_anomaly_score_pl1", 5]]` |
@@ -34,7 +34,10 @@ export interface MlRequest {
   readonly day: number;
   /** The raw request body when it is not a form (sent by our own client only). */
   readonly body?: string;
-  /** Contract version the client spoke: 1 (no `v` field, the original and older clients) or 2. */
+  /**
+   * Contract version the client spoke: 2, or absent for version 1 (no `v` field: the original and
+   * older clients), so a v1 request is exactly the object it was before v2.
+   */
   readonly version?: 1 | 2;
   /** v2: request headers as ModSecurity parsed them, minus what the plugin leaves out for privacy. */
   readonly headers?: FieldPairs;

@@ -93,7 +93,8 @@ export function toMlRequest(fields: RawRequestFields): MlRequest {
     hour: Number(dto.hour),
     day: Number(dto.day),
     ...(dto.body === undefined ? {} : { body: dto.body }),
-    version,
+    // v1 requests stay exactly the objects they were before v2 (no `version` key): absent means 1
+    ...(version === 2 ? { version } : {}),
     ...(dto.headers === undefined ? {} : { headers: dto.headers as FieldPairs }),
     ...(dto.cookies === undefined ? {} : { cookies: dto.cookies as FieldPairs }),
     ...(dto.crs === undefined ? {} : { crs: dto.crs as FieldPairs<number> }),

@@ -25,7 +25,6 @@ describe('legacy raw bodies (the original Lua client)', () => {
       sizes: [],
       hour: 7,
       day: 29,
-      version: 1,
     });
   });
 

@@ -25,7 +25,6 @@ describe('parseRequestLine', () => {
       hour: 7,
       day: 29,
       body: 'raw',
-      version: 1,
     });
   });
 
