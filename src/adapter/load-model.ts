@@ -5,6 +5,7 @@ import type { ExtractorRegistry } from '../features/extractor-registry';
 import type { FeatureExtractor } from '../features/feature-extractor';
 import type { Logger } from '../logger';
 import type { AdapterRegistry } from './adapter-registry';
+import { decisionRuleOf, describeDecisionRule } from './decision-rule';
 import { readManifest, type ModelManifest } from './manifest';
 import type { AdapterContext, Decision, InputKind, ModelAdapter } from './model-adapter';
 
@@ -92,7 +93,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     featureNames: description.inputKind === 'features' ? context.extractor.featureNames : undefined,
     summary:
       `model "${name}" (adapter ${description.name}, ${file}, output ${manifest.output ?? description.output}, ` +
-      `anomaly when score ${manifest.anomalyWhen === 'below' ? '<' : '>'} ${manifest.threshold})`,
+      `${describeDecisionRule(decisionRuleOf(adapter, manifest))})`,
     judge: async (request) => (await scoreBatch([request]))[0],
     judgeBatch: scoreBatch,
     judgeInputs: scoreInputs,
