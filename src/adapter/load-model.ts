@@ -54,18 +54,31 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const description = adapter.describe();
   const toInput = adapter.toInput?.bind(adapter) ?? defaultToInput(description.inputKind, context);
   const decide = adapter.decide?.bind(adapter) ?? thresholdDecision(manifest);
-  const scoreBatch = async (requests: readonly MlRequest[]): Promise<Decision[]> => {
-    let scores: ArrayLike<number>;
+  const fail = (cause: unknown): never => {
+    if (cause instanceof CrsMlError) throw cause;
+    throw new ScoringError(`adapter "${manifest.adapter}" failed to score: ${describeError(cause)}`, { cause });
+  };
+  const checked = (scores: ArrayLike<number>, count: number): ArrayLike<number> => {
+    if (scores.length !== count) throw new ScoringError(`adapter "${manifest.adapter}" returned ${scores.length} scores for ${count} inputs.`);
+    return scores;
+  };
+  /** The adapter's scores; a synchronous adapter is not made to wait a microtask per request. */
+  const scoresOf = (requests: readonly MlRequest[]): ArrayLike<number> | Promise<ArrayLike<number>> => {
     try {
-      scores = await adapter.score(requests.map(toInput));
+      const scores = adapter.score(requests.map(toInput));
+      return isPromiseLike(scores) ? Promise.resolve(scores).then((s) => checked(s, requests.length), fail) : checked(scores, requests.length);
     } catch (cause) {
-      if (cause instanceof CrsMlError) throw cause;
-      throw new ScoringError(`adapter "${manifest.adapter}" failed to score: ${describeError(cause)}`, { cause });
+      return fail(cause);
     }
-    if (scores.length !== requests.length) {
-      throw new ScoringError(`adapter "${manifest.adapter}" returned ${scores.length} scores for ${requests.length} inputs.`);
-    }
-    return Array.from(scores, (score) => decide(score));
+  };
+  const scoreBatch = async (requests: readonly MlRequest[]): Promise<Decision[]> => {
+    const scores = scoresOf(requests);
+    return Array.from(isPromiseLike(scores) ? await scores : scores, (score) => decide(score));
+  };
+  // The hot path of POST /: one request, one async frame.
+  const judge = async (request: MlRequest): Promise<Decision> => {
+    const scores = scoresOf([request]);
+    return decide((isPromiseLike(scores) ? await scores : scores)[0]);
   };
 
   const name = manifest.name ?? path.basename(modelsDir);
@@ -76,12 +89,16 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     summary:
       `model "${name}" (adapter ${description.name}, ${file}, output ${manifest.output ?? description.output}, ` +
       `anomaly when score ${manifest.anomalyWhen === 'below' ? '<' : '>'} ${manifest.threshold})`,
-    judge: async (request) => (await scoreBatch([request]))[0],
+    judge,
     judgeBatch: scoreBatch,
     dispose: async () => {
       await adapter.dispose?.();
     },
   };
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function buildContext(manifest: ModelManifest, modelsDir: string, options: LoadModelOptions): AdapterContext {
