@@ -2,12 +2,12 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { LoadedModel } from '../adapter/load-model';
 import { RequestFormatError, RequestTooLargeError } from '../errors';
 import type { Logger } from '../logger';
-import { errorAnswer, healthAnswer, LOADING, scoreAnswer, type TextAnswer } from './answer';
+import { errorAnswer, healthAnswer, LOADING, scoreAnswer, type AnswerHooks, type TextAnswer } from './answer';
 
 /** Default request body limit; ModSecurity's own default SecRequestBodyLimit is 13 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-export interface AppOptions {
+export interface AppOptions extends AnswerHooks {
   /** The model to serve; `undefined` while it is still loading (GET / answers 503 then). */
   readonly model: () => LoadedModel | undefined;
   readonly logger: Logger;
@@ -41,7 +41,7 @@ export function createApp(options: AppOptions): express.Express {
   app.post('/', express.raw({ type: () => true, limit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }), async (req: Request, res: Response) => {
     // express.raw leaves `{}` when there was no body at all.
     const body: Uint8Array = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    send(res, await scoreAnswer(options.model(), body, logger));
+    send(res, await scoreAnswer(options.model(), body, logger, options));
   });
 
   app.use((_req: Request, res: Response) => send(res, { status: 404, text: 'Not found: use GET / or POST /' }));
