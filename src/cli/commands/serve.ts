@@ -9,10 +9,11 @@ import { createContainer, TOKENS } from '../../container';
 import { UsageError, describeError } from '../../errors';
 import type { ExtractorRegistry } from '../../features/extractor-registry';
 import { LOG_LEVELS, type Logger, type LogLevel } from '../../logger';
+import { addLogAndRecordOptions, createRecorder, type LogAndRecordOptions } from '../../ops/log-and-record-flags';
 import { DEFAULT_MAX_BODY_BYTES } from '../../server/create-app';
 import { createRequestListener } from '../../server/create-request-listener';
 
-export interface ServeOptions {
+export interface ServeOptions extends LogAndRecordOptions {
   models: string;
   adapters?: string;
   host: string;
@@ -22,7 +23,7 @@ export interface ServeOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('serve', { isDefault: true })
     .description('serve the model of a models directory to the Lua client (the default command)')
     .addOption(new Option('--models <dir>', 'models directory holding manifest.json').default('saved_models').env('CRS_ML_MODELS'))
@@ -35,10 +36,10 @@ export function register(program: Command): void {
         .default(DEFAULT_MAX_BODY_BYTES)
         .env('CRS_ML_MAX_BODY_BYTES')
         .argParser(parsePositiveInt),
-    )
-    .action(async (options: ServeOptions) => {
-      await serve(options);
-    });
+    );
+  addLogAndRecordOptions(command).action(async (options: ServeOptions) => {
+    await serve(options);
+  });
 }
 
 /**
@@ -46,13 +47,15 @@ export function register(program: Command): void {
  * stops the process with a clear message when the model cannot be loaded.
  */
 export async function serve(options: ServeOptions): Promise<{ server: Server; model: LoadedModel }> {
-  const container = createContainer({ logLevel: options.logLevel });
+  const container = createContainer({ logLevel: options.logLevel, logFormat: options.logFormat });
   const logger = container.resolve<Logger>(TOKENS.Logger);
   const adapters = container.resolve<AdapterRegistry>(TOKENS.AdapterRegistry);
   const extractors = container.resolve<ExtractorRegistry>(TOKENS.ExtractorRegistry);
 
   let model: LoadedModel | undefined;
-  const listener = createRequestListener({ model: () => model, logger, maxBodyBytes: options.maxBodyBytes });
+  const recorder = createRecorder(options, logger);
+  const onScored = recorder && recorder.record.bind(recorder);
+  const listener = createRequestListener({ model: () => model, logger, maxBodyBytes: options.maxBodyBytes, onScored });
   const server = await listen(createServer(listener), options.host, options.port);
 
   try {
