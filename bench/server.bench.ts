@@ -12,7 +12,7 @@
  * BENCH_SECONDS (default 3), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default "1,16").
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -81,6 +81,20 @@ interface Run {
   readonly p50: number;
   readonly p99: number;
   readonly non2xx: number;
+  /** Server CPU time (user + system) per answered request, in microseconds. */
+  readonly cpuUs: number;
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU seconds a process has used so far (Linux /proc; NaN elsewhere). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime (fields 14, 15)
+  } catch {
+    return NaN;
+  }
 }
 
 const WRK_SCRIPT = path.join(mkdtempSync(path.join(tmpdir(), 'crs-ml-wrk-')), 'post.lua');
@@ -97,7 +111,8 @@ function millis(text: string): number {
   return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
 }
 
-function load(port: number, connections: number): Run {
+function load(port: number, pid: number, connections: number): Run {
+  const cpuBefore = cpuSeconds(pid);
   const [command, args] = pinned(1, 'wrk', [
     '-t1', `-c${connections}`, `-d${SECONDS}s`, '--latency', '-s', WRK_SCRIPT, `http://127.0.0.1:${port}/`,
   ]);
@@ -106,7 +121,13 @@ function load(port: number, connections: number): Run {
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
   // Our server answers 401 for anomalies by design; wrk counts them as non-2xx.
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  return { rps, p50: millis(/ 50%\s+(\S+)/.exec(out)?.[1] ?? ''), p99: millis(/ 99%\s+(\S+)/.exec(out)?.[1] ?? ''), non2xx };
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+  const cpuUs = ((cpuSeconds(pid) - cpuBefore) * 1e6) / requests;
+  return { rps, p50: millis(/ 50%\s+(\S+)/.exec(out)?.[1] ?? ''), p99: millis(/ 99%\s+(\S+)/.exec(out)?.[1] ?? ''), non2xx, cpuUs };
+}
+
+function medianOf(values: number[]): number {
+  return [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
 }
 
 function median(runs: Run[]): Run {
@@ -125,12 +146,14 @@ async function main(): Promise<void> {
         (PINNED ? 'servers on core 0, wrk on core 1 (taskset)' : 'one core: not pinned'),
     );
     console.log('conns | bare req/s | stub req/s | rf-waf-v1 req/s | stub/bare | rf/stub | p50 ms bare/stub/rf | p99 ms bare/stub/rf');
+    const cpuTable: Array<[number, number[]]> = [];
     for (const connections of CONNECTIONS) {
       const runs: Run[][] = TARGETS.map(() => []);
       for (let round = 0; round < ROUNDS; round++) {
-        servers.forEach(({ port }, i) => runs[i].push(load(port, connections)));
+        servers.forEach(({ port, child }, i) => runs[i].push(load(port, child.pid!, connections)));
       }
       const [bare, stub, rf] = runs.map(median);
+      cpuTable.push([connections, runs.map((r) => medianOf(r.map((run) => run.cpuUs)))]);
       const ms = (pick: (r: Run) => number) => [bare, stub, rf].map((r) => pick(r).toFixed(2)).join('/');
       console.log(
         `${String(connections).padStart(5)} | ${bare.rps.toFixed(0).padStart(10)} | ${stub.rps.toFixed(0).padStart(10)} | ` +
@@ -139,6 +162,13 @@ async function main(): Promise<void> {
       );
     }
     console.log('(targets: stub/bare >= 0.6, rf/stub >= 0.8; the stub answers 401 for ~5/11 requests by design)');
+    console.log('');
+    console.log('Server CPU per answered request (median over all runs), the same ratios seen as cost: on a busy');
+    console.log('shared machine req/s swing with what else runs, CPU time per request much less.');
+    console.log('conns | bare us | stub us | rf-waf-v1 us | bare/stub | stub/rf');
+    for (const [c, [bare, stub, rf]] of cpuTable) {
+      console.log(`${String(c).padStart(5)} | ${bare.toFixed(1).padStart(7)} | ${stub.toFixed(1).padStart(7)} | ${rf.toFixed(1).padStart(12)} | ${(bare / stub).toFixed(2).padStart(9)} | ${(stub / rf).toFixed(2).padStart(7)}`);
+    }
   } finally {
     for (const { child } of servers) child.kill();
   }
