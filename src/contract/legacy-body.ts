@@ -106,7 +106,8 @@ function splitEntries(text: string, start: number, stop: number, fallbackName: s
   let nameStart = start + 2;
   for (;;) {
     if (pairs.length === MODEL_LIMITS.maxPairs) {
-      pairs.push([fallbackName, restoreQuotes(piece(nameStart - 1, end))]);
+      // Sizes must be byte counts: their rest is dropped, as in url-encoded bodies.
+      if (fallbackName !== UNPARSED_NAME.sizes) pairs.push([fallbackName, restoreQuotes(piece(nameStart - 1, end))]);
       return pairs;
     }
     let entryEnd = -1;

@@ -51,6 +51,14 @@ describe('what the model sees of a big body (MODEL_LIMITS)', () => {
     expect(encoded.args[MODEL_LIMITS.maxPairs]).toEqual(['ARGS', expect.stringContaining(`"ARGS:q":"1' OR 1=1--"`)]);
   });
 
+  it('drops sizes past maxPairs instead of refusing the request (they must be byte counts)', () => {
+    const sizes = Array.from({ length: MODEL_LIMITS.maxPairs + 3 }, (_, i) => `"FILES_SIZES:f${i}":"${i}"`).join(',');
+    const body = `method=POST&path=/u&args={}&files={}&sizes={${sizes}}&hour=07&day=29`;
+    expect(parseRequestBody(Buffer.from(body)).sizes).toHaveLength(MODEL_LIMITS.maxPairs);
+    const encoded = `method=POST&path=/u&args=%7B%7D&sizes=${encodeURIComponent(`{${sizes}}`)}&hour=07&day=29`;
+    expect(parseRequestBody(Buffer.from(encoded)).sizes).toHaveLength(MODEL_LIMITS.maxPairs);
+  });
+
   it('parses and extracts a 16 MiB invalid-UTF-8 body without holding the event loop for seconds', async () => {
     const body = legacy(Buffer.concat([Buffer.from('{"ARGS:q":"'), Buffer.alloc(16 * MiB, 0xff), Buffer.from('"}')]));
     const delay = monitorEventLoopDelay({ resolution: 10 });
