@@ -84,6 +84,10 @@ describe('request logging', () => {
     expect(errorAnswer(new Error('boom'), logger).status).toBe(500);
     errorAnswer(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), logger);
     errorAnswer(new RequestTooLargeError('too big'), logger);
+    const heard: unknown[] = [];
+    const refused = new RequestTooLargeError('too big');
+    errorAnswer(refused, silentLogger, { onError: (error) => heard.push(error), reqId: 9 });
+    expect(heard).toEqual([refused]);
     expect(lines.map((line) => [line.level, line.code])).toEqual([
       ['error', undefined],
       ['debug', 'ECONNRESET'],

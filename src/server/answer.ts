@@ -20,10 +20,12 @@ export function healthAnswer(model: LoadedModel | undefined): TextAnswer {
   return model === undefined ? LOADING : { status: 200, text: 'Service is up' };
 }
 
-/** What the server does beside answering a scored request. */
+/** What the server does beside answering a request. */
 export interface AnswerHooks {
   /** Hears of every scored request with its decision (`--record`); must not throw. */
   readonly onScored?: (request: MlRequest, decision: Decision) => void;
+  /** Hears of every refused or failed request (metrics); must not throw. */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** Error codes a client causes by going away, not by sending something wrong: logged at debug. */
@@ -47,7 +49,7 @@ export async function scoreAnswer(model: LoadedModel | undefined, body: Uint8Arr
     answer = { status: statusOf(decision), text: bodyOf(decision) };
     if (hooks.onScored !== undefined) tell(hooks.onScored, request, decision, logger);
   } catch (error) {
-    answer = errorAnswer(error, logger, reqId);
+    answer = errorAnswer(error, logger, { onError: hooks.onError, reqId });
   }
   if (debug) {
     const ms = Math.round((performance.now() - started) * 1000) / 1000;
@@ -69,7 +71,9 @@ function tell(onScored: NonNullable<AnswerHooks['onScored']>, request: MlRequest
  * at debug (nothing to fix), 5xx at error (our fault), any other 4xx at warn (the client sent
  * something wrong: worth a look, not a page).
  */
-export function errorAnswer(error: unknown, logger: Logger, reqId?: number): TextAnswer {
+export function errorAnswer(error: unknown, logger: Logger, hooks: AnswerHooks & { readonly reqId?: number } = {}): TextAnswer {
+  hooks.onError?.(error);
+  const { reqId } = hooks;
   const status = statusOfError(error);
   const code = (error as { code?: unknown } | null)?.code;
   const fields = { reqId, status, code: typeof code === 'string' ? code : undefined };

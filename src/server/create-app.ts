@@ -48,7 +48,7 @@ export function createApp(options: AppOptions): express.Express {
 
   // Body-reading failures (size limit, aborted upload, bad content-encoding) land here.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (!res.headersSent) send(res, errorAnswer(fromBodyParserError(error), logger));
+    if (!res.headersSent) send(res, errorAnswer(fromBodyParserError(error), logger, options));
   });
 
   return app;

@@ -20,7 +20,7 @@ export function createRequestListener(options: AppOptions): RequestListener {
     readBody(req, limit).then(
       async (body) => send(res, await scoreAnswer(options.model(), body, options.logger, options)),
       (error: unknown) => {
-        send(res, errorAnswer(error, options.logger), true);
+        send(res, errorAnswer(error, options.logger, options), true);
       },
     );
   };
