@@ -10,7 +10,7 @@ import type { ModelAdapterClass } from './adapter/model-adapter';
 import { ExtractorRegistry } from './features/extractor-registry';
 import type { FeatureExtractor } from './features/feature-extractor';
 import { builtInExtractors } from './features';
-import { createLogger, type Logger, type LogLevel } from './logger';
+import { createLogger, type Logger, type LogFormat, type LogLevel } from './logger';
 
 /** Injection tokens: interfaces are bound to symbols, never to strings. */
 export const TOKENS = {
@@ -27,6 +27,7 @@ export const BUILT_IN_EXTRACTORS: readonly FeatureExtractor[] = [...builtInExtra
 
 export interface ContainerOptions {
   readonly logLevel?: LogLevel;
+  readonly logFormat?: LogFormat;
   readonly logger?: Logger;
 }
 
@@ -40,7 +41,7 @@ export function createContainer(options: ContainerOptions = {}): DependencyConta
   for (const adapterClass of BUILT_IN_ADAPTERS) adapters.add(adapterClass);
   const extractors = new ExtractorRegistry();
   for (const extractor of BUILT_IN_EXTRACTORS) extractors.add(extractor);
-  child.registerInstance(TOKENS.Logger, options.logger ?? createLogger(options.logLevel ?? 'info'));
+  child.registerInstance(TOKENS.Logger, options.logger ?? createLogger(options.logLevel ?? 'info', { format: options.logFormat }));
   child.registerInstance(TOKENS.AdapterRegistry, adapters);
   child.registerInstance(TOKENS.ExtractorRegistry, extractors);
   return child;

@@ -39,6 +39,11 @@ export class RequestTooLargeError extends CrsMlError {
   readonly code = 'REQUEST_TOO_LARGE';
 }
 
+/** `--record`: the recording file cannot be opened for appending. */
+export class RecordingError extends CrsMlError {
+  readonly code = 'RECORDING_FAILED';
+}
+
 /** A manifest file is missing, is not JSON, or fails validation. */
 export class ManifestError extends CrsMlError {
   readonly code = 'MANIFEST_INVALID';

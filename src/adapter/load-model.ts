@@ -68,20 +68,36 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   const description = adapter.describe();
   const toInput = adapter.toInput?.bind(adapter) ?? defaultToInput(description.inputKind, context);
   const decide = adapter.decide?.bind(adapter) ?? thresholdDecision(manifest);
-  const scoreInputs = async (inputs: readonly unknown[]): Promise<Decision[]> => {
-    let scores: ArrayLike<number>;
-    try {
-      scores = await adapter.score(inputs);
-    } catch (cause) {
-      if (cause instanceof CrsMlError) throw cause;
-      throw new ScoringError(`adapter "${manifest.adapter}" failed to score: ${describeError(cause)}`, { cause });
-    }
-    if (scores.length !== inputs.length) {
-      throw new ScoringError(`adapter "${manifest.adapter}" returned ${scores.length} scores for ${inputs.length} inputs.`);
-    }
-    return Array.from(scores, (score) => decide(score));
+  const fail = (cause: unknown): never => {
+    if (cause instanceof CrsMlError) throw cause;
+    throw new ScoringError(`adapter "${manifest.adapter}" failed to score: ${describeError(cause)}`, { cause });
   };
-  const scoreBatch = (requests: readonly MlRequest[]): Promise<Decision[]> => scoreInputs(requests.map(toInput));
+  const checked = (scores: ArrayLike<number>, count: number): ArrayLike<number> => {
+    if (scores.length !== count) throw new ScoringError(`adapter "${manifest.adapter}" returned ${scores.length} scores for ${count} inputs.`);
+    return scores;
+  };
+  /** The adapter's scores for `count` inputs; a synchronous adapter is not made to wait a microtask per request. */
+  const scoresOf = (count: number, inputs: () => readonly unknown[]): ArrayLike<number> | Promise<ArrayLike<number>> => {
+    try {
+      const scores = adapter.score(inputs());
+      return isPromiseLike(scores) ? Promise.resolve(scores).then((s) => checked(s, count), fail) : checked(scores, count);
+    } catch (cause) {
+      return fail(cause);
+    }
+  };
+  const scoreInputs = async (inputs: readonly unknown[]): Promise<Decision[]> => {
+    const scores = scoresOf(inputs.length, () => inputs);
+    return Array.from(isPromiseLike(scores) ? await scores : scores, (score) => decide(score));
+  };
+  const scoreBatch = async (requests: readonly MlRequest[]): Promise<Decision[]> => {
+    const scores = scoresOf(requests.length, () => requests.map(toInput));
+    return Array.from(isPromiseLike(scores) ? await scores : scores, (score) => decide(score));
+  };
+  // The hot path of POST /: one request, one async frame.
+  const judge = async (request: MlRequest): Promise<Decision> => {
+    const scores = scoresOf(1, () => [toInput(request)]);
+    return decide((isPromiseLike(scores) ? await scores : scores)[0]);
+  };
 
   const name = options.name ?? manifest.name ?? path.basename(modelsDir);
   const file = context.modelPath ? path.relative(process.cwd(), context.modelPath) || context.modelPath : 'no model file';
@@ -94,13 +110,17 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     summary:
       `model "${name}" (adapter ${description.name}, ${file}, output ${manifest.output ?? description.output}, ` +
       `${describeDecisionRule(decisionRuleOf(adapter, manifest))})`,
-    judge: async (request) => (await scoreBatch([request]))[0],
+    judge,
     judgeBatch: scoreBatch,
     judgeInputs: scoreInputs,
     dispose: async () => {
       await adapter.dispose?.();
     },
   };
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function buildContext(manifest: ModelManifest, modelsDir: string, options: LoadModelOptions): AdapterContext {

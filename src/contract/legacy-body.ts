@@ -1,7 +1,10 @@
 import { RequestFormatError } from '../errors';
+import { MODEL_LIMITS, shortField, TextBudget } from './model-limits';
 import type { RawRequestFields } from './raw-fields';
 
 type Pairs = Array<[string, string]>;
+/** Turns the range [start, end) of the body text into a field's text (decoding, budget). */
+type Piece = (start: number, end: number) => string;
 
 /** The names under which an object's text is kept whole when its entries cannot be told apart. */
 export const UNPARSED_NAME = { args: 'ARGS', files: 'FILES', sizes: 'FILES_SIZES' } as const;
@@ -21,8 +24,11 @@ const TAIL = /^&hour=([^&]*)&day=([^&]*)(?:&[A-Za-z0-9_]+=[^&]*)*$/;
  * Inside an object, each entry is split at the first `":"` whose value is followed by `,"` or the object's end. An object whose entries cannot be
  * told apart is kept whole as one value, so no byte is ever dropped and no attacker can turn the
  * model off by making the body unparsable.
+ *
+ * `piece` turns a range of `text` into a field's text, `short` that of method, hour and day; by
+ * default the range itself.
  */
-export function parseLegacyBody(text: string): RawRequestFields {
+export function parseLegacyBody(text: string, piece: Piece = (start, end) => text.slice(start, end), short: Piece = piece): RawRequestFields {
   if (!text.startsWith('method=')) throw new RequestFormatError('body must start with "method=".');
   const pathAt = text.indexOf('&path=');
   if (pathAt < 0) throw new RequestFormatError('field "path" is missing (no "&path=" in the body).');
@@ -31,24 +37,43 @@ export function parseLegacyBody(text: string): RawRequestFields {
   // The last `&hour=` starts the tail: values before it may hold the same text.
   const middleEnd = text.lastIndexOf('&hour=');
   const tail = middleEnd > argsAt ? TAIL.exec(text.slice(middleEnd)) : null;
+  const hourAt = middleEnd + '&hour='.length;
   if (tail === null) throw new RequestFormatError('fields "hour" and "day" must end the body ("&hour=HH&day=DD").');
 
-  // `middle` is `{args}` optionally followed by `&files={files}` and `&sizes={sizes}`.
-  const middle = text.slice(argsAt + '&args='.length, middleEnd);
-  const sizesAt = middle.endsWith('}') ? middle.lastIndexOf('}&sizes={') : -1;
-  const beforeSizes = sizesAt >= 0 ? middle.slice(0, sizesAt + 1) : middle;
-  const filesAt = beforeSizes.lastIndexOf('}&files={');
-  const argsText = filesAt >= 0 ? beforeSizes.slice(0, filesAt + 1) : beforeSizes;
+  // Between `&args=` and the tail: `{args}` optionally followed by `&files={files}` and `&sizes={sizes}`.
+  // Ranges of `text`, not copies: a big body is only ever read through `piece`.
+  const middleStart = argsAt + '&args='.length;
+  // Searched from the right, only where the whole anchor fits in the range.
+  const sizesAt = text[middleEnd - 1] === '}' ? text.lastIndexOf('}&sizes={', middleEnd - '}&sizes={'.length) : -1;
+  const beforeSizesEnd = sizesAt >= middleStart ? sizesAt + 1 : middleEnd;
+  const filesAt = text.lastIndexOf('}&files={', beforeSizesEnd - '}&files={'.length);
+  const argsEnd = filesAt >= middleStart ? filesAt + 1 : beforeSizesEnd;
+  const object = (start: number, end: number, fallback: string) => parseObjectRange(text, start, end, fallback, piece);
 
   return {
-    method: text.slice('method='.length, pathAt),
-    path: text.slice(pathAt + '&path='.length, argsAt),
-    args: parseLegacyObject(argsText, UNPARSED_NAME.args),
-    files: filesAt >= 0 ? parseLegacyObject(beforeSizes.slice(filesAt + '}&files='.length), UNPARSED_NAME.files) : undefined,
-    sizes: sizesAt >= 0 ? parseLegacyObject(middle.slice(sizesAt + '}&sizes='.length), UNPARSED_NAME.sizes) : undefined,
-    hour: tail[1],
-    day: tail[2],
+    method: short('method='.length, pathAt),
+    path: piece(pathAt + '&path='.length, argsAt),
+    args: object(middleStart, argsEnd, UNPARSED_NAME.args),
+    files: argsEnd < beforeSizesEnd ? object(argsEnd + '&files='.length, beforeSizesEnd, UNPARSED_NAME.files) : undefined,
+    sizes: beforeSizesEnd < middleEnd ? object(beforeSizesEnd + '&sizes='.length, middleEnd, UNPARSED_NAME.sizes) : undefined,
+    hour: short(hourAt, hourAt + tail[1].length),
+    day: short(hourAt + tail[1].length + '&day='.length, hourAt + tail[1].length + '&day='.length + tail[2].length),
   };
+}
+
+/**
+ * {@link parseLegacyBody} for the raw bytes of a body: the frame is found on a latin1 view (one
+ * character per byte, made natively; every anchor is ASCII, and no UTF-8 sequence holds an ASCII
+ * byte, so ranges split exactly where they split in the decoded text), and only the ranges the model
+ * sees are decoded, within the body's {@link TextBudget}.
+ */
+export function parseLegacyBytes(body: Uint8Array, budget: TextBudget = new TextBudget()): RawRequestFields {
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  return parseLegacyBody(
+    text,
+    (start, end) => budget.take(body.subarray(start, end)),
+    (start, end) => shortField(body.subarray(start, end)),
+  );
 }
 
 /**
@@ -56,19 +81,35 @@ export function parseLegacyBody(text: string): RawRequestFields {
  * braces included. Returns `[[fallbackName, inner text]]` when the entries cannot be told apart.
  */
 export function parseLegacyObject(text: string, fallbackName: string): Pairs {
-  if (text === '{}') return [];
-  const entries = splitEntries(text);
-  if (entries !== undefined) return entries;
-  const inner = text.slice(text.startsWith('{') ? 1 : 0, text.endsWith('}') ? -1 : undefined);
-  return [[fallbackName, restoreQuotes(inner)]];
+  return parseObjectRange(text, 0, text.length, fallbackName, (start, end) => text.slice(start, end));
 }
 
-function splitEntries(text: string): Pairs | undefined {
-  const end = text.length - 1; // index of the closing brace
-  if (text[0] !== '{' || text[end] !== '}' || text[1] !== '"') return undefined;
+/** {@link parseLegacyObject} on the range [start, stop) of `text`, reading text through `piece`. */
+function parseObjectRange(text: string, start: number, stop: number, fallbackName: string, piece: Piece): Pairs {
+  if (stop - start === 2 && text[start] === '{' && text[start + 1] === '}') return [];
+  const entries = splitEntries(text, start, stop, fallbackName, piece);
+  if (entries !== undefined) return entries;
+  const innerStart = text[start] === '{' ? start + 1 : start;
+  const innerEnd = stop > innerStart && text[stop - 1] === '}' ? stop - 1 : stop;
+  return [[fallbackName, restoreQuotes(piece(innerStart, innerEnd))]];
+}
+
+/**
+ * Entries of the object spanning [start, stop), or undefined when they cannot be told apart. After
+ * {@link MODEL_LIMITS.maxPairs} entries the rest of the object is one last `fallbackName` entry, so
+ * padding a body with harmless arguments cannot hide what follows from the model.
+ */
+function splitEntries(text: string, start: number, stop: number, fallbackName: string, piece: Piece): Pairs | undefined {
+  const end = stop - 1; // index of the closing brace
+  if (end <= start || text[start] !== '{' || text[end] !== '}' || text[start + 1] !== '"') return undefined;
   const pairs: Pairs = [];
-  let nameStart = 2;
+  let nameStart = start + 2;
   for (;;) {
+    if (pairs.length === MODEL_LIMITS.maxPairs) {
+      // Sizes must be byte counts: their rest is dropped, as in url-encoded bodies.
+      if (fallbackName !== UNPARSED_NAME.sizes) pairs.push([fallbackName, restoreQuotes(piece(nameStart - 1, end))]);
+      return pairs;
+    }
     let entryEnd = -1;
     let searchFrom = nameStart;
     for (;;) {
@@ -76,10 +117,10 @@ function splitEntries(text: string): Pairs | undefined {
       if (separator < 0 || separator >= end) return undefined;
       const valueStart = separator + 3;
       const valueEnd = text.indexOf('"', valueStart);
-      if (valueEnd < 0) return undefined;
+      if (valueEnd < 0 || valueEnd >= end) return undefined;
       const next = valueEnd + 1;
       if (next === end || (text[next] === ',' && text[next + 1] === '"')) {
-        pairs.push([text.slice(nameStart, separator), restoreQuotes(text.slice(valueStart, valueEnd))]);
+        pairs.push([piece(nameStart, separator), restoreQuotes(piece(valueStart, valueEnd))]);
         entryEnd = next;
         break;
       }

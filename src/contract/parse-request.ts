@@ -1,6 +1,5 @@
 import { RequestFormatError } from '../errors';
-import { decodeSurrogateEscape } from './decode';
-import { parseLegacyBody } from './legacy-body';
+import { parseLegacyBytes } from './legacy-body';
 import type { MlRequest } from './ml-request';
 import { toMlRequest } from './request.dto';
 import { parseUrlEncodedBody } from './urlencoded-body';
@@ -24,6 +23,7 @@ export function detectBodyFormat(body: Uint8Array): BodyFormat {
  */
 export function parseRequestBody(body: Uint8Array): MlRequest {
   if (body.length === 0) throw new RequestFormatError('the body is empty; expected method=...&path=...&args=...&hour=..&day=..');
-  const fields = detectBodyFormat(body) === 'legacy' ? parseLegacyBody(decodeSurrogateEscape(body)) : parseUrlEncodedBody(body);
+  // Linear in the body, and only MODEL_LIMITS' worth of it is decoded (docs/contract.md).
+  const fields = detectBodyFormat(body) === 'legacy' ? parseLegacyBytes(body) : parseUrlEncodedBody(body);
   return toMlRequest(fields);
 }

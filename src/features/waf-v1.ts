@@ -18,7 +18,7 @@
  */
 import type { MlRequest } from '../contract/ml-request';
 import type { FeatureExtractor } from './feature-extractor';
-import { asciiLower, codePointLength, countMatches, countSubstring, entropy, forEachCodePoint, log2Int } from './text-stats';
+import { asciiLower, codePointLength, countMatches, countSubstring, forEachCodePoint, log2Int } from './text-stats';
 import {
   PATTERN_HINTS,
   PATTERNS,
@@ -168,36 +168,90 @@ export function extractWafV1(request: MlRequest): number[] {
   row.push(files.length, maxOf(fileNames.map(codePointLength)),
     fileNames.filter((f) => { const c = extensionClass(f); return c === 2 || c === 3; }).length,
     sizeTotal, maxOf(sizes.map(([, size]) => size)), request.hour, request.day);
-  return row.map((x, i) => (LOG_SCALED[i] ? log2Int(x + 1) : x));
+  for (let i = 0; i < row.length; i++) if (LOG_SCALED[i]) row[i] = log2Int(row[i] + 1);
+  return row;
 }
+
+/**
+ * Code point counts kept in first-seen order, as a Python dict keeps them: the entropy's sum runs in
+ * that order, so the float result is the twin's bit for bit. ASCII counts live in a typed array
+ * (no Map operation per character on the hot path); other code points in a Map.
+ */
+class Histogram {
+  private readonly ascii = new Int32Array(128);
+  private readonly other = new Map<number, number>();
+  private readonly order: number[] = [];
+
+  add(code: number): void {
+    if (code < 128) {
+      if (this.ascii[code]++ === 0) this.order.push(code);
+    } else {
+      const n = this.other.get(code);
+      if (n === undefined) this.order.push(code);
+      this.other.set(code, (n ?? 0) + 1);
+    }
+  }
+
+  /** log2(total) - sum(c * log2 c) / total, summed in first-seen order (text-stats.ts `entropy`). */
+  entropy(total: number): number {
+    if (total === 0) return 0;
+    let weighted = 0;
+    for (const code of this.order) {
+      const c = code < 128 ? this.ascii[code] : this.other.get(code)!;
+      weighted += c * log2Int(c);
+    }
+    return log2Int(total) - weighted / total;
+  }
+
+  clear(): this {
+    for (const code of this.order) if (code < 128) this.ascii[code] = 0;
+    this.other.clear();
+    this.order.length = 0;
+    return this;
+  }
+}
+/** Scratch histograms, reused: extraction is synchronous, and a typed array per call costs more than the counting. */
+const ALL = new Histogram();
+const OWN = new Histogram();
 
 /** value_letters .. value_entropy_all, over argument values and the body. */
 function valueCharacterFeatures(values: readonly string[]): number[] {
   const counts = new Array<number>(CharClass.Plain + 1).fill(0);
-  // Keyed by code point; Map iteration is insertion order, like the twin's dict.
-  const all = new Map<number, number>();
+  const all = ALL.clear();
+  const own = OWN.clear();
   let runMax = 0;
   let total = 0;
   let entropyMax = 0;
   for (const value of values) {
-    const own = new Map<number, number>();
     let run = 0;
     let length = 0;
-    forEachCodePoint(value, (code) => {
+    for (let i = 0; i < value.length; i++) {
+      // One code point, as Python iterates a str: a valid surrogate pair is one, a lone surrogate itself.
+      let code = value.charCodeAt(i);
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length) {
+        const next = value.charCodeAt(i + 1);
+        if (next >= 0xdc00 && next <= 0xdfff) {
+          code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+          i++;
+        }
+      }
       length++;
-      own.set(code, (own.get(code) ?? 0) + 1);
-      all.set(code, (all.get(code) ?? 0) + 1);
+      own.add(code);
+      all.add(code);
       const cls = code < 128 ? (ASCII_CLASS[code] as CharClass) : CharClass.NonAscii;
       counts[cls]++;
       if (isSpecial(cls)) {
         run++;
         if (run > runMax) runMax = run;
       } else run = 0;
-    });
+    }
     total += length;
-    const h = entropy(own, length);
+    const h = own.entropy(length);
     if (h > entropyMax) entropyMax = h;
+    own.clear();
   }
+  const entropyAll = all.entropy(total);
+  all.clear();
   const special = counts[CharClass.Quote] + counts[CharClass.Angle] + counts[CharClass.Bracket] +
     counts[CharClass.Separator] + counts[CharClass.OtherSpecial];
   const sumMatches = (regex: RegExp) => values.reduce((n, v) => n + countMatches(v, regex), 0);
@@ -206,7 +260,7 @@ function valueCharacterFeatures(values: readonly string[]): number[] {
     counts[CharClass.Angle], counts[CharClass.Bracket], counts[CharClass.Separator], counts[CharClass.OtherSpecial],
     counts[CharClass.NonAscii], counts[CharClass.Control], total === 0 ? 0 : special / total, runMax,
     sumMatches(RE_PERCENT), sumMatches(RE_UNICODE), sumMatches(RE_HEX), sumMatches(RE_ENTITY),
-    entropyMax, entropy(all, total),
+    entropyMax, entropyAll,
   ];
 }
 

@@ -2,7 +2,9 @@ import type { LoadedModel } from '../adapter/load-model';
 import { parseRequestBody } from '../contract/parse-request';
 import { bodyOf, statusOf } from '../contract/respond';
 import { CrsMlError, describeError } from '../errors';
-import type { Logger } from '../logger';
+import type { Decision } from '../adapter/model-adapter';
+import type { MlRequest } from '../contract/ml-request';
+import { logsAt, type Logger } from '../logger';
 import { statusOfError } from './error-status';
 
 /** An HTTP answer as status + one line of text. */
@@ -18,22 +20,66 @@ export function healthAnswer(model: LoadedModel | undefined): TextAnswer {
   return model === undefined ? LOADING : { status: 200, text: 'Service is up' };
 }
 
-/** `POST /`: parse, score, decide. Never throws; errors become their status and one line. */
-export async function scoreAnswer(model: LoadedModel | undefined, body: Uint8Array, logger: Logger): Promise<TextAnswer> {
+/** What the server does beside answering a request. */
+export interface AnswerHooks {
+  /** Hears of every scored request with its decision (`--record`); must not throw. */
+  readonly onScored?: (request: MlRequest, decision: Decision) => void;
+  /** Hears of every refused or failed request (metrics); must not throw. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Error codes a client causes by going away, not by sending something wrong: logged at debug. */
+const CLIENT_GONE_CODES = new Set(['REQUEST_BODY_UNREADABLE', 'ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+let lastRequestId = 0;
+
+/**
+ * `POST /`: parse, score, decide. Never throws; errors become their status and one line.
+ * At debug level, one `request` line per call (request id, status, answer, bytes, milliseconds);
+ * below it, nothing is built.
+ */
+export async function scoreAnswer(model: LoadedModel | undefined, body: Uint8Array, logger: Logger, hooks: AnswerHooks = {}): Promise<TextAnswer> {
   if (model === undefined) return LOADING;
+  const reqId = ++lastRequestId;
+  const debug = logsAt(logger, 'debug');
+  const started = debug ? performance.now() : 0;
+  let answer: TextAnswer;
   try {
-    const decision = await model.judge(parseRequestBody(body));
-    return { status: statusOf(decision), text: bodyOf(decision) };
+    const request = parseRequestBody(body);
+    const decision = await model.judge(request);
+    answer = { status: statusOf(decision), text: bodyOf(decision) };
+    if (hooks.onScored !== undefined) tell(hooks.onScored, request, decision, logger);
   } catch (error) {
-    return errorAnswer(error, logger);
+    answer = errorAnswer(error, logger, { onError: hooks.onError, reqId });
+  }
+  if (debug) {
+    const ms = Math.round((performance.now() - started) * 1000) / 1000;
+    logger.debug('request', { reqId, status: answer.status, answer: answer.text, bytes: body.length, ms });
+  }
+  return answer;
+}
+
+function tell(onScored: NonNullable<AnswerHooks['onScored']>, request: MlRequest, decision: Decision, logger: Logger): void {
+  try {
+    onScored(request, decision);
+  } catch (error) {
+    logger.warn(`a scored-request hook failed (the answer is unaffected): ${describeError(error)}`);
   }
 }
 
-/** Maps an error to its status (src/server/error-status.ts) and logs what operators need. */
-export function errorAnswer(error: unknown, logger: Logger): TextAnswer {
+/**
+ * Maps an error to its status (src/server/error-status.ts) and logs it once: a client that went away
+ * at debug (nothing to fix), 5xx at error (our fault), any other 4xx at warn (the client sent
+ * something wrong: worth a look, not a page).
+ */
+export function errorAnswer(error: unknown, logger: Logger, hooks: AnswerHooks & { readonly reqId?: number } = {}): TextAnswer {
+  hooks.onError?.(error);
+  const { reqId } = hooks;
   const status = statusOfError(error);
-  if (status >= 500) logger.error(`request failed: ${describeError(error)}`);
-  else logger.debug(`request refused (${status}): ${describeError(error)}`);
+  const code = (error as { code?: unknown } | null)?.code;
+  const fields = { reqId, status, code: typeof code === 'string' ? code : undefined };
+  if (typeof code === 'string' && CLIENT_GONE_CODES.has(code)) logger.debug(`client went away: ${describeError(error)}`, fields);
+  else if (status >= 500) logger.error(`request failed: ${describeError(error)}`, fields);
+  else logger.warn(`request refused: ${describeError(error)}`, fields);
   const message = error instanceof CrsMlError ? error.message : 'internal error; see the server log';
   return { status, text: firstLine(message) };
 }

@@ -3,13 +3,13 @@ import { decisionRuleOf } from '../adapter/decision-rule';
 import type { LoadedModel } from '../adapter/load-model';
 import { RequestFormatError, RequestTooLargeError } from '../errors';
 import type { Logger } from '../logger';
-import { errorAnswer, healthAnswer, LOADING, scoreAnswer, type TextAnswer } from './answer';
+import { errorAnswer, healthAnswer, LOADING, scoreAnswer, type AnswerHooks, type TextAnswer } from './answer';
 import { createOipRouter } from './oip/oip-router';
 
 /** Default request body limit; ModSecurity's own default SecRequestBodyLimit is 13 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-export interface AppOptions {
+export interface AppOptions extends AnswerHooks {
   /** The model to serve; `undefined` while it is still loading (GET / answers 503 then). */
   readonly model: () => LoadedModel | undefined;
   readonly logger: Logger;
@@ -46,7 +46,7 @@ export function createApp(options: AppOptions): express.Express {
   app.post('/', express.raw({ type: () => true, limit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }), async (req: Request, res: Response) => {
     // express.raw leaves `{}` when there was no body at all.
     const body: Uint8Array = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    send(res, await scoreAnswer(options.model(), body, logger));
+    send(res, await scoreAnswer(options.model(), body, logger, options));
   });
 
   app.use(createOipRouter({ model: options.model, logger, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
@@ -55,7 +55,7 @@ export function createApp(options: AppOptions): express.Express {
 
   // Body-reading failures (size limit, aborted upload, bad content-encoding) land here.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (!res.headersSent) send(res, errorAnswer(fromBodyParserError(error), logger));
+    if (!res.headersSent) send(res, errorAnswer(fromBodyParserError(error), logger, options));
   });
 
   return app;

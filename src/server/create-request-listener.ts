@@ -18,9 +18,9 @@ export function createRequestListener(options: AppOptions): RequestListener {
     if (req.method === 'GET') return send(res, healthAnswer(options.model()));
     if (req.method !== 'POST') return void app(req, res);
     readBody(req, limit).then(
-      async (body) => send(res, await scoreAnswer(options.model(), body, options.logger)),
+      async (body) => send(res, await scoreAnswer(options.model(), body, options.logger, options)),
       (error: unknown) => {
-        send(res, errorAnswer(error, options.logger), true);
+        send(res, errorAnswer(error, options.logger, options), true);
       },
     );
   };
@@ -55,13 +55,15 @@ function tooLarge(limit: number): RequestTooLargeError {
   return new RequestTooLargeError(`the body is larger than the server's limit of ${limit} bytes (--max-body-bytes).`);
 }
 
+/**
+ * Writes the answer: headers as a flat array and the body as a string, which Node joins to the
+ * header block (a Buffer body is kept as a separate chunk). `end()` still sends one `writev`, as it
+ * does for a bare server.
+ */
 function send(res: ServerResponse, answer: TextAnswer, close = false): void {
   if (res.headersSent) return;
-  const text = Buffer.from(answer.text, 'utf8');
-  res.writeHead(answer.status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': text.length,
-    ...(close ? { Connection: 'close' } : {}),
-  });
-  res.end(text);
+  const headers = ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(Buffer.byteLength(answer.text))];
+  if (close) headers.push('Connection', 'close');
+  res.writeHead(answer.status, headers);
+  res.end(answer.text);
 }

@@ -9,11 +9,12 @@ import { createContainer, TOKENS } from '../../container';
 import { UsageError, describeError } from '../../errors';
 import type { ExtractorRegistry } from '../../features/extractor-registry';
 import { LOG_LEVELS, type Logger, type LogLevel } from '../../logger';
+import { addLogAndRecordOptions, createRecorder, type LogAndRecordOptions } from '../../ops/log-and-record-flags';
 import { resolveModelsDir } from '../resolve-models-dir';
 import { DEFAULT_MAX_BODY_BYTES } from '../../server/create-app';
 import { createRequestListener } from '../../server/create-request-listener';
 
-export interface ServeOptions {
+export interface ServeOptions extends LogAndRecordOptions {
   /** Undefined: ./saved_models, else the bundled default (resolve-models-dir.ts). */
   models?: string;
   adapters?: string;
@@ -25,7 +26,7 @@ export interface ServeOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('serve', { isDefault: true })
     .description('serve the model of a models directory to the Lua client (the default command)')
     .addOption(new Option('--models <dir>', 'models directory holding manifest.json (default: ./saved_models, else the bundled default)').env('CRS_ML_MODELS'))
@@ -39,10 +40,10 @@ export function register(program: Command): void {
         .env('CRS_ML_MAX_BODY_BYTES')
         .argParser(parsePositiveInt),
     )
-    .addOption(new Option('--model-name <name>', "the model's name in logs and OIP URLs (default: the manifest's name, else the folder's)").env('CRS_ML_MODEL_NAME'))
-    .action(async (options: ServeOptions) => {
-      await serve(options);
-    });
+    .addOption(new Option('--model-name <name>', "the model's name in logs and OIP URLs (default: the manifest's name, else the folder's)").env('CRS_ML_MODEL_NAME'));
+  addLogAndRecordOptions(command).action(async (options: ServeOptions) => {
+    await serve(options);
+  });
 }
 
 /**
@@ -50,14 +51,16 @@ export function register(program: Command): void {
  * stops the process with a clear message when the model cannot be loaded.
  */
 export async function serve(options: ServeOptions): Promise<{ server: Server; model: LoadedModel }> {
-  const container = createContainer({ logLevel: options.logLevel });
+  const container = createContainer({ logLevel: options.logLevel, logFormat: options.logFormat });
   const logger = container.resolve<Logger>(TOKENS.Logger);
   const adapters = container.resolve<AdapterRegistry>(TOKENS.AdapterRegistry);
   const extractors = container.resolve<ExtractorRegistry>(TOKENS.ExtractorRegistry);
 
   const models = resolveModelsDir(options.models);
   let model: LoadedModel | undefined;
-  const listener = createRequestListener({ model: () => model, logger, maxBodyBytes: options.maxBodyBytes });
+  const recorder = createRecorder(options, logger);
+  const onScored = recorder && recorder.record.bind(recorder);
+  const listener = createRequestListener({ model: () => model, logger, maxBodyBytes: options.maxBodyBytes, onScored });
   const server = await listen(createServer(listener), options.host, options.port);
 
   try {

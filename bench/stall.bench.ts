@@ -1,0 +1,115 @@
+/**
+ * The 16 MiB stall of issue 12: while one client sends 16 MiB invalid-UTF-8 bodies (each under the
+ * default --max-body-bytes), another client keeps POSTing the captured small body every 10 ms. Target:
+ * the small client's answers all within 50 ms. Our server runs on core 0 (taskset, when the machine
+ * has two cores); the small client in this process, the big one in a child process (so building and
+ * sending 16 MiB never delays the small client's own timers); 127.0.0.1 and an OS-chosen port only.
+ * Before the fix, one such body held the event loop for 3-13 s and took RSS to ~1 GB.
+ *
+ * BENCH_STALL_BODIES (default 6): how many big bodies are sent, one after the other.
+ */
+import { spawn } from 'node:child_process';
+import { request, Agent } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const MiB = 1 << 20;
+const SMALL = 'method=POST&path=/search.php&args={"ARGS:q":"fish&chips","ARGS:note":"1+1=2"}&files={}&sizes={}&hour=07&day=29';
+const BODIES = Number(process.env.BENCH_STALL_BODIES ?? 6);
+const PINNED = cpus().length >= 2;
+
+const legacy = (value: Buffer) =>
+  Buffer.concat([Buffer.from('method=POST&path=/p&args={"ARGS:q":"'), value, Buffer.from('"}&files={}&sizes={}&hour=07&day=29')]);
+/** The shapes of big body that used to stall, 16 MiB - 1 KiB each. */
+const BIG: ReadonlyArray<[string, Buffer]> = [
+  ['0xFF bytes, no frame', Buffer.alloc(16 * MiB - 1024, 0xff)],
+  ['legacy, one 0xFF value', legacy(Buffer.alloc(16 * MiB - 1024, 0xff))],
+  ['url-encoded, one %FF value', Buffer.from(`method=POST&path=/p&args=%7B%22ARGS%3Aq%22%3A%22${'%FF'.repeat((16 * MiB - 1024) / 3)}%22%7D&hour=07&day=29`)],
+];
+
+function startServer(): Promise<{ port: number; stop: () => void }> {
+  const models = mkdtempSync(path.join(tmpdir(), 'crs-ml-bench-'));
+  writeFileSync(path.join(models, 'manifest.json'), JSON.stringify({ adapter: 'random', threshold: -0.313, options: { seed: 1 } }));
+  const serve = path.join(ROOT, '.bench', 'src', 'cli', 'commands', 'serve.js');
+  const script =
+    `require('reflect-metadata');` +
+    `require(${JSON.stringify(serve)}).serve({ models: ${JSON.stringify(models)}, host: '127.0.0.1', port: 0, logLevel: 'warn', maxBodyBytes: 16777216 })` +
+    `.then(({ server }) => process.stdout.write('port=' + server.address().port + '\\n'));`;
+  const args = ['-e', script];
+  const child = PINNED
+    ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /port=(\d+)/.exec(chunk.toString());
+      if (match) resolve({ port: Number(match[1]), stop: () => child.kill() });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+function post(port: number, body: Buffer, agent?: Agent): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', agent, headers: { 'content-length': body.length } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** POSTs `body` from a child process, so this process's event loop only serves the small client. */
+function postFromChild(port: number, body: Buffer): Promise<{ status: number; ms: number }> {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'crs-ml-stall-')), 'body');
+  writeFileSync(file, body);
+  const script =
+    `const b = require('fs').readFileSync(${JSON.stringify(file)}); const t = performance.now();` +
+    `const q = require('http').request({ host: '127.0.0.1', port: ${port}, method: 'POST', path: '/', headers: { 'content-length': b.length } }, (r) => {` +
+    ` r.resume(); r.on('end', () => process.stdout.write(JSON.stringify({ status: r.statusCode, ms: performance.now() - t }))); });` +
+    `q.end(b);`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) => child.once('exit', () => (out === '' ? reject(new Error('the big-body client failed')) : resolve(JSON.parse(out)))));
+}
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+
+async function main(): Promise<void> {
+  const server = await startServer();
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const small = Buffer.from(SMALL);
+  try {
+    for (let i = 0; i < 50; i++) await post(server.port, small, agent); // warm-up
+    console.log(`${BODIES} big bodies (16 MiB - 1 KiB) one after the other, while another client POSTs the captured body every 10 ms`);
+    console.log('big body | big answer | big ms | small answers | small p50 ms | small p99 ms | small max ms');
+    for (let i = 0; i < BODIES; i++) {
+      const [name, body] = BIG[i % BIG.length];
+      const latencies: number[] = [];
+      let sending = true;
+      const smallLoop = (async () => {
+        while (sending) {
+          latencies.push((await post(server.port, small, agent)).ms);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      })();
+      const big = await postFromChild(server.port, body);
+      sending = false;
+      await smallLoop;
+      console.log(
+        `${name.padEnd(28)} | ${String(big.status).padStart(10)} | ${big.ms.toFixed(0).padStart(6)} | ${String(latencies.length).padStart(13)} | ` +
+          `${percentile(latencies, 50).toFixed(1).padStart(12)} | ${percentile(latencies, 99).toFixed(1).padStart(12)} | ${Math.max(...latencies).toFixed(1).padStart(12)}`,
+      );
+    }
+    console.log('(target: every small answer within 50 ms; the big body answers 400 or a score)');
+  } finally {
+    agent.destroy();
+    server.stop();
+  }
+}
+
+void main();
