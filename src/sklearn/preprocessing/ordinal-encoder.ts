@@ -58,7 +58,7 @@ export class OrdinalEncoder implements Estimator {
           throw new UnsupportedEstimatorError(
             pythonClass,
             context.sklearnVersion,
-            `column ${j} has ${typeof value === 'string' ? 'string' : 'non-numeric'} categories (e.g. ${JSON.stringify(String(value))}); the rows this server scores are numbers, so re-fit on numeric category codes`,
+            `column ${j} has ${typeof value === 'string' ? 'string' : 'non-numeric'} categories (e.g. ${JSON.stringify(String(value))}); the rows this server scores are numbers, so re-fit with integer category codes (e.g. X[col] = X[col].cat.codes) and send those codes`,
           );
         }
         if (Number.isNaN(n)) missing = code;
