@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Estimator, Label, SklearnMethod } from '../../src/sklearn/base';
-import { loadEstimator, runMethod, type MethodOutput } from '../../src/sklearn/build-estimator';
+import { loadModelFile } from '../../src/pickle';
+import { buildEstimator, runMethod, sklearnVersionOf, type MethodOutput } from '../../src/sklearn/build-estimator';
 import { fromRows } from '../../src/sklearn/matrix';
 
 /**
@@ -24,9 +25,13 @@ import { fromRows } from '../../src/sklearn/matrix';
  *     "predict": ["attack", "normal"],      // labels keep their JSON type (string, number, boolean)
  *     "predict_proba": [[0.25, 0.75], ...]
  *   },
- *   "error": "UNSUPPORTED_ESTIMATOR"        // optional instead of outputs: loading must throw this code
+ *   "error": "UNSUPPORTED_ESTIMATOR",       // optional instead of outputs: loading must throw this code
+ *   "versions": {"sklearn": "1.4.2", "numpy": "2.2.4", "python": "3.13.5"}  // optional: what wrote the
+ *                                           //   file; its _sklearn_version must be this sklearn
  * }
  * ```
+ * A method's expected output may be `{"error": "ESTIMATOR_INPUT_INVALID"}`: sklearn refused the input
+ * (e.g. NaN where that version has no missing-value rule), so calling it must throw that code.
  * Other fields are ignored (the IsolationForest fixtures carry a `libm` reference for their own test).
  * Floats are written with Python's `repr` (shortest round-trip), so the JSON holds sklearn's float64
  * exactly. In outputs, `null` (or the strings "nan", "inf", "-inf") stand for NaN and infinities.
@@ -60,7 +65,7 @@ export function runEstimatorCases(options: RunEstimatorCasesOptions): void {
         const modelPath = path.resolve(path.dirname(file), estimatorCase.model);
         if (estimatorCase.error !== undefined) {
           it(`${name} refuses with ${estimatorCase.error}`, () => {
-            expect(() => loadEstimator(modelPath, { key: estimatorCase.key })).toThrow(
+            expect(() => buildEstimator(loadModelFile(modelPath), { key: estimatorCase.key })).toThrow(
               expect.objectContaining({ code: estimatorCase.error }),
             );
           });
@@ -68,9 +73,18 @@ export function runEstimatorCases(options: RunEstimatorCasesOptions): void {
         }
         describe(name, () => {
           let estimator: Estimator;
+          let savedWith: string | undefined;
           beforeAll(() => {
-            estimator = loadEstimator(modelPath, { key: estimatorCase.key });
+            const value = loadModelFile(modelPath);
+            savedWith = sklearnVersionOf(value, estimatorCase.key).version;
+            estimator = buildEstimator(value, { key: estimatorCase.key });
           });
+          const versions = estimatorCase.versions;
+          if (versions !== undefined) {
+            it(`was saved by scikit-learn ${versions.sklearn} (numpy ${versions.numpy}, Python ${versions.python})`, () => {
+              expect(savedWith).toBe(versions.sklearn);
+            });
+          }
           if (estimatorCase.pythonClass !== undefined) {
             it(`is built as ${estimatorCase.pythonClass}`, () => {
               expect(estimator.pythonClass).toBe(estimatorCase.pythonClass);
@@ -80,6 +94,14 @@ export function runEstimatorCases(options: RunEstimatorCasesOptions): void {
             const reason = skip.get(`${name}:${method}`);
             if (reason !== undefined) {
               it.skip(`${method} (skipped: ${reason})`, () => undefined);
+              continue;
+            }
+            if (isErrorExpectation(expected)) {
+              it(`${method} refuses the input with ${expected.error}, as sklearn does`, () => {
+                expect(() => runMethod(estimator, method as SklearnMethod, toInput(estimatorCase.input))).toThrow(
+                  expect.objectContaining({ code: expected.error }),
+                );
+              });
               continue;
             }
             it(`${method} matches sklearn (rel ${tolerance.relative}, abs ${tolerance.absolute}; labels exact)`, () => {
@@ -121,6 +143,8 @@ export interface EstimatorCase {
   readonly error?: string;
   /** Optional: the Python class the estimator must report (`Estimator.pythonClass`). */
   readonly pythonClass?: string;
+  /** Optional: the versions that wrote the file (`test/fixtures/sklearn/fixture_versions.py`). */
+  readonly versions?: { readonly sklearn: string; readonly numpy: string; readonly python: string };
 }
 
 export const DEFAULT_TOLERANCE: Tolerance = Object.freeze({ relative: 1e-9, absolute: 1e-12 });
@@ -183,6 +207,10 @@ const SPECIAL = new Map<unknown, number>([
 interface SparseExpectation {
   readonly shape: readonly [number, number];
   readonly entries: ReadonlyArray<readonly [number, number, unknown]>;
+}
+
+function isErrorExpectation(value: unknown): value is { readonly error: string } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { error?: unknown }).error === 'string';
 }
 
 function isSparseExpectation(value: unknown): value is SparseExpectation {

@@ -5,7 +5,27 @@ import { denseMatrix, rowsOf, type DenseMatrix, type EstimatorInput } from '../m
 import { StateReader } from '../state-reader';
 import { log } from '../tree/libm';
 import { argmax, numpySum } from '../tree/numpy-math';
+import { pickByVersion, stateVersion, type SinceVersion } from '../versions';
 import { softmax } from './links';
+
+interface AdaBoostRule extends SinceVersion {
+  /** The `algorithm` values this version writes (null: the attribute is gone, SAMME is the only one). */
+  readonly algorithms: ReadonlySet<string> | null;
+  /**
+   * SAMME's vote of a member for a class it did not predict: 0 up to 1.3, `-w / (K - 1)` from 1.4
+   * (`_weight_boosting.py` `decision_function`, `np.where(pred == classes, w, -1 / (n_classes - 1) * w)`).
+   */
+  readonly sammeWrongVote: 'zero' | 'negative-share';
+}
+
+/** What changed in `AdaBoostClassifier` between versions (sources: `_weight_boosting.py` at 1.2.1, 1.4.2, 1.9.0). */
+const ADABOOST_RULES: readonly AdaBoostRule[] = [
+  { since: '0', algorithms: new Set(['SAMME', 'SAMME.R']), sammeWrongVote: 'zero' },
+  { since: '1.4', algorithms: new Set(['SAMME', 'SAMME.R']), sammeWrongVote: 'negative-share' },
+  // 1.6 removed SAMME.R and deprecated the parameter ("deprecated" means SAMME); 1.8 removed it
+  { since: '1.6', algorithms: new Set(['SAMME', 'deprecated']), sammeWrongVote: 'negative-share' },
+  { since: '1.8', algorithms: null, sammeWrongVote: 'negative-share' },
+];
 
 /** The pickled `__dict__` attributes read here (scikit-learn 1.2.1 names). */
 export interface AdaBoostState {
@@ -27,7 +47,9 @@ function readMembers(reader: StateReader, context: BuildContext): Estimator[] {
  * sums each member's `(K-1) * (log p - mean(log p))` (p clipped at float64 eps), SAMME sums
  * `weight * (predict == class)`; both divide by the sum of `estimator_weights_`; with two classes it
  * is `-f0 + f1`. `predict_proba` is the softmax of `f / (K-1)` (`[-f, f] / 2` for two classes);
- * `predict` takes `f > 0` (two classes) or `argmax f`.
+ * `predict` takes `f > 0` (two classes) or `argmax f`. From 1.4 a SAMME member also votes
+ * `-w / (K-1)` for the classes it did not predict; `algorithm` is gone from 1.8 files (SAMME):
+ * {@link ADABOOST_RULES}.
  */
 export class AdaBoostClassifier implements Estimator {
   static readonly pythonNames = ['sklearn.ensemble._weight_boosting.AdaBoostClassifier', 'sklearn.ensemble.weight_boosting.AdaBoostClassifier'];
@@ -43,18 +65,28 @@ export class AdaBoostClassifier implements Estimator {
     private readonly real: boolean,
     private readonly members: readonly Estimator[],
     private readonly weights: Float64Array,
+    private readonly rule: AdaBoostRule,
   ) {}
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context: BuildContext): AdaBoostClassifier {
     const reader = new StateReader(state, pythonClass);
-    const algorithm = reader.has('algorithm') ? reader.string('algorithm') : 'SAMME.R';
-    if (algorithm !== 'SAMME' && algorithm !== 'SAMME.R') throw new UnsupportedEstimatorError(pythonClass, context.sklearnVersion, `algorithm "${algorithm}"`);
+    const version = stateVersion(state, context.sklearnVersion);
+    const rule = pickByVersion(ADABOOST_RULES, version);
+    const algorithm = rule.algorithms === null ? 'SAMME' : reader.has('algorithm') ? reader.string('algorithm') : undefined;
+    if (rule.algorithms !== null && (algorithm === undefined || !rule.algorithms.has(algorithm))) {
+      const found = algorithm === undefined ? 'is missing' : `is ${JSON.stringify(algorithm)}`;
+      throw new UnsupportedEstimatorError(
+        pythonClass,
+        version,
+        `its attribute algorithm ${found}, which scikit-learn ${version ?? '(unknown version)'} does not write (expected one of ${[...rule.algorithms].join(', ')})`,
+      );
+    }
     const classes = reader.labels('classes_');
     if (classes.length < 2) throw new UnsupportedEstimatorError(pythonClass, context.sklearnVersion, 'a single class');
     const weights = reader.float64('estimator_weights_');
     const members = readMembers(reader, context);
     if (weights.length < members.length) throw reader.error('estimator_weights_', `has ${weights.length} weights for ${members.length} estimators`);
-    return new AdaBoostClassifier(pythonClass, reader.number('n_features_in_'), classes, algorithm === 'SAMME.R', members, weights);
+    return new AdaBoostClassifier(pythonClass, reader.number('n_features_in_'), classes, algorithm === 'SAMME.R', members, weights, rule);
   }
 
   /** The un-collapsed (n, K) sum, divided by the weight total. */
@@ -75,8 +107,10 @@ export class AdaBoostClassifier implements Estimator {
       } else {
         if (member.predict === undefined) throw new EstimatorStateError(`AdaBoostClassifier member ${member.pythonClass} has no predict`);
         const predicted = member.predict(X) as ArrayLike<Label>;
+        const w = this.weights[m];
+        const wrong = this.rule.sammeWrongVote === 'zero' ? 0 : (-1 / (K - 1)) * w;
         for (let r = 0; r < n; r++) {
-          for (let k = 0; k < K; k++) pred.data[r * K + k] += (predicted[r] === this.classes[k] ? 1 : 0) * this.weights[m];
+          for (let k = 0; k < K; k++) pred.data[r * K + k] += predicted[r] === this.classes[k] ? w : wrong;
         }
       }
     });

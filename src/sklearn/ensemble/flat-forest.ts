@@ -21,6 +21,11 @@ export class FlatForest {
    * bench/sklearn.bench.ts).
    */
   private readonly splitFeature: Int32Array;
+  /**
+   * Where a NaN goes at each split: 1 left, 0 right (`missing_go_to_left`; right in files without it,
+   * which only see NaN-free rows). Read only when `x <= threshold` and `x > threshold` are both false.
+   */
+  private readonly nanLeft: Uint8Array;
 
   constructor(readonly trees: readonly TreeStructure[]) {
     this.nTrees = trees.length;
@@ -36,6 +41,7 @@ export class FlatForest {
     this.feature = new Int32Array(total);
     this.threshold = new Float64Array(total);
     this.splitFeature = new Int32Array(total);
+    this.nanLeft = new Uint8Array(total);
     trees.forEach((tree, t) => {
       const base = this.offsets[t];
       for (let i = 0; i < tree.nodeCount; i++) {
@@ -45,6 +51,7 @@ export class FlatForest {
         this.feature[base + i] = tree.feature[i];
         this.splitFeature[base + i] = leaf ? -1 : tree.feature[i];
         this.threshold[base + i] = tree.threshold[i];
+        this.nanLeft[base + i] = tree.missingGoToLeft?.[i] ?? 0;
       }
     });
   }
@@ -61,11 +68,12 @@ export class FlatForest {
 
   /** The absolute leaf index tree `t` reaches for the float32 row at `offset` of `x`. */
   leaf(t: number, x: Float32Array, offset: number): number {
-    const { left, right, splitFeature, threshold } = this;
+    const { left, right, splitFeature, threshold, nanLeft } = this;
     let node = this.offsets[t];
     let f = splitFeature[node];
     while (f >= 0) {
-      node = x[offset + f] <= threshold[node] ? left[node] : right[node];
+      const v = x[offset + f];
+      node = v <= threshold[node] ? left[node] : v > threshold[node] || nanLeft[node] === 0 ? right[node] : left[node];
       f = splitFeature[node];
     }
     return node;
@@ -84,13 +92,14 @@ export class FlatForest {
 
   /** `((0 + v[leaf_0]) + v[leaf_1]) + ...`: the leaf values summed in tree order, as sklearn's `+=` loops do. */
   sum(nodeValues: Float64Array, x: Float32Array, offset: number): number {
-    const { left, right, splitFeature, threshold, offsets, nTrees } = this;
+    const { left, right, splitFeature, threshold, offsets, nTrees, nanLeft } = this;
     let total = 0;
     for (let t = 0; t < nTrees; t++) {
       let node = offsets[t];
       let f = splitFeature[node];
       while (f >= 0) {
-        node = x[offset + f] <= threshold[node] ? left[node] : right[node];
+        const v = x[offset + f];
+        node = v <= threshold[node] ? left[node] : v > threshold[node] || nanLeft[node] === 0 ? right[node] : left[node];
         f = splitFeature[node];
       }
       total += nodeValues[node];

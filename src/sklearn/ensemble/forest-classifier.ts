@@ -7,7 +7,7 @@ import { ClassifierLeaves } from '../tree/classifier-leaves';
 import { toFloat32Rows } from '../tree/float32-input';
 import { argmax } from '../tree/numpy-math';
 import { FlatForest } from './flat-forest';
-import { readMemberTrees } from './forest-trees';
+import { forestRoutesMissingValues, readMemberTrees } from './forest-trees';
 
 /** The pickled `__dict__` attributes read here (scikit-learn 1.2.1 names). */
 export interface ForestClassifierState {
@@ -37,13 +37,16 @@ export class ForestClassifier implements Estimator {
     private readonly forest: FlatForest,
     /** Normalised leaf probabilities, `nClasses` per absolute node. */
     private readonly proba: Float64Array,
+    /** Whether NaN is routed (`missing_go_to_left`) or refused, by the file's version. */
+    private readonly allowNaN: boolean,
   ) {}
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context: BuildContext): ForestClassifier {
     const name = shortName(pythonClass);
     const reader = new StateReader(state, pythonClass);
     const classes = reader.labels('classes_');
-    const trees = readMemberTrees(reader.list('estimators_'), name, pythonClass, context);
+    const members = reader.list('estimators_');
+    const trees = readMemberTrees(members, name, pythonClass, context);
     const nClasses = classes.length;
     const forest = new FlatForest(trees);
     const proba = new Float64Array(forest.nodeCount * nClasses);
@@ -51,11 +54,12 @@ export class ForestClassifier implements Estimator {
       if (tree.nClasses[0] !== nClasses) throw new EstimatorStateError(`${name}.estimators_[${t}] has ${tree.nClasses[0]} classes, classes_ has ${nClasses}`);
       proba.set(new ClassifierLeaves(tree, nClasses).proba, forest.offsets[t] * nClasses);
     });
-    return new ForestClassifier(pythonClass, reader.optionalNumber('n_features_in_') ?? trees[0].nFeatures, classes, forest, proba);
+    const allowNaN = forestRoutesMissingValues(state, members, trees, pythonClass, context);
+    return new ForestClassifier(pythonClass, reader.optionalNumber('n_features_in_') ?? trees[0].nFeatures, classes, forest, proba, allowNaN);
   }
 
   predictProba(X: EstimatorInput): DenseMatrix {
-    const rows = toFloat32Rows(X, shortName(this.pythonClass));
+    const rows = toFloat32Rows(X, shortName(this.pythonClass), this.allowNaN);
     const nClasses = this.classes.length;
     const out = denseMatrix(rows.rows, nClasses);
     const { forest, proba } = this;

@@ -4,7 +4,7 @@ import type { EstimatorInput } from '../matrix';
 import { StateReader, shortName } from '../state-reader';
 import { toFloat32Rows } from '../tree/float32-input';
 import { FlatForest } from './flat-forest';
-import { readMemberTrees } from './forest-trees';
+import { forestRoutesMissingValues, readMemberTrees } from './forest-trees';
 
 /** The pickled `__dict__` attributes read here (scikit-learn 1.2.1 names). */
 export interface ForestRegressorState {
@@ -29,18 +29,22 @@ export class ForestRegressor implements Estimator {
     readonly nFeaturesIn: number,
     private readonly forest: FlatForest,
     private readonly leafValues: Float64Array,
+    /** Whether NaN is routed (`missing_go_to_left`) or refused, by the file's version. */
+    private readonly allowNaN: boolean,
   ) {}
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context: BuildContext): ForestRegressor {
     const reader = new StateReader(state, pythonClass);
-    const trees = readMemberTrees(reader.list('estimators_'), shortName(pythonClass), pythonClass, context);
+    const members = reader.list('estimators_');
+    const trees = readMemberTrees(members, shortName(pythonClass), pythonClass, context);
     const forest = new FlatForest(trees);
     const leafValues = forest.table((tree, node) => tree.values[node * tree.maxNClasses]);
-    return new ForestRegressor(pythonClass, reader.optionalNumber('n_features_in_') ?? trees[0].nFeatures, forest, leafValues);
+    const allowNaN = forestRoutesMissingValues(state, members, trees, pythonClass, context);
+    return new ForestRegressor(pythonClass, reader.optionalNumber('n_features_in_') ?? trees[0].nFeatures, forest, leafValues, allowNaN);
   }
 
   predict(X: EstimatorInput): Float64Array {
-    const rows = toFloat32Rows(X, shortName(this.pythonClass));
+    const rows = toFloat32Rows(X, shortName(this.pythonClass), this.allowNaN);
     const out = new Float64Array(rows.rows);
     if (rows.rows === 1) out[0] = this.forest.sum(this.leafValues, rows.data, 0);
     else this.forest.addLeafValues(this.leafValues, rows.data, rows.rows, rows.cols, out);

@@ -5,7 +5,9 @@ import type { EstimatorInput } from '../matrix';
 import { StateReader, toNumber } from '../state-reader';
 import { toFloat32Rows } from '../tree/float32-input';
 import { exp2, log } from '../tree/libm';
+import { routesMissingValues } from '../tree/missing-values';
 import { TREE_LEAF, TreeStructure } from '../tree/tree-structure';
+import { stateVersion } from '../versions';
 import { FlatForest } from './flat-forest';
 
 /** The pickled `__dict__` attributes read here (scikit-learn 1.2.1 names). */
@@ -51,6 +53,8 @@ export class IsolationForest implements Estimator {
     private readonly forest: FlatForest,
     private readonly leafDepths: Float64Array,
     private readonly denominator: number,
+    /** Whether NaN is routed (`missing_go_to_left`, 1.9+) or refused, by the file's version. */
+    private readonly allowNaN: boolean,
   ) {}
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context: BuildContext): IsolationForest {
@@ -83,12 +87,15 @@ export class IsolationForest implements Estimator {
     const maxSamples = toNumber(reader.value('max_samples_'));
     if (maxSamples === undefined) throw reader.error('max_samples_', 'expected a number');
     const denominator = trees.length * averagePathLength(maxSamples);
-    return new IsolationForest(pythonClass, nFeaturesIn, reader.number('offset_'), forest, leafDepths, denominator);
+    const version = stateVersion(state, context.sklearnVersion);
+    const noParams = { criterion: undefined, splitter: undefined, monotonic_cst: undefined };
+    const allowNaN = routesMissingValues(version, 'isolation-forest', noParams, trees, pythonClass);
+    return new IsolationForest(pythonClass, nFeaturesIn, reader.number('offset_'), forest, leafDepths, denominator, allowNaN);
   }
 
   /** Opposite of the anomaly score of the original paper: the lower, the more abnormal. */
   scoreSamples(X: EstimatorInput): Float64Array {
-    const rows = toFloat32Rows(X, 'IsolationForest');
+    const rows = toFloat32Rows(X, 'IsolationForest', this.allowNaN);
     const out = new Float64Array(rows.rows);
     const { forest, leafDepths, denominator } = this;
     if (rows.rows === 1) out[0] = forest.sum(leafDepths, rows.data, 0);

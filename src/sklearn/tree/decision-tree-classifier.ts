@@ -5,7 +5,9 @@ import type { DenseMatrix, EstimatorInput } from '../matrix';
 import { StateReader, shortName } from '../state-reader';
 import { ClassifierLeaves } from './classifier-leaves';
 import { toFloat32Rows } from './float32-input';
+import { routesMissingValues, treeKindOf, treeParams } from './missing-values';
 import { TreeStructure } from './tree-structure';
+import { stateVersion } from '../versions';
 
 /** The pickled `__dict__` attributes read here (scikit-learn 1.2.1 names). */
 export interface DecisionTreeClassifierState {
@@ -32,6 +34,8 @@ export class DecisionTreeClassifier implements Estimator {
     readonly nFeaturesIn: number,
     readonly classes: readonly Label[],
     private readonly leaves: ClassifierLeaves,
+    /** Whether NaN is routed (`missing_go_to_left`) or refused, by the file's version and parameters. */
+    private readonly allowNaN: boolean,
   ) {}
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context: BuildContext): DecisionTreeClassifier {
@@ -43,14 +47,16 @@ export class DecisionTreeClassifier implements Estimator {
       throw new EstimatorStateError(`${shortName(pythonClass)}: ${classes.length} classes_ but the tree has ${tree.nClasses[0]}`);
     }
     const nFeaturesIn = reader.optionalNumber('n_features_in_') ?? tree.nFeatures;
-    return new DecisionTreeClassifier(pythonClass, nFeaturesIn, classes, new ClassifierLeaves(tree, classes.length));
+    const version = stateVersion(state, context.sklearnVersion);
+    const allowNaN = routesMissingValues(version, treeKindOf(pythonClass), treeParams(state), [tree], pythonClass);
+    return new DecisionTreeClassifier(pythonClass, nFeaturesIn, classes, new ClassifierLeaves(tree, classes.length), allowNaN);
   }
 
   predict(X: EstimatorInput): Label[] {
-    return this.leaves.predict(toFloat32Rows(X, shortName(this.pythonClass)), this.classes);
+    return this.leaves.predict(toFloat32Rows(X, shortName(this.pythonClass), this.allowNaN), this.classes);
   }
 
   predictProba(X: EstimatorInput): DenseMatrix {
-    return this.leaves.predictProba(toFloat32Rows(X, shortName(this.pythonClass)));
+    return this.leaves.predictProba(toFloat32Rows(X, shortName(this.pythonClass), this.allowNaN));
   }
 }

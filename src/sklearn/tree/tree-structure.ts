@@ -12,7 +12,10 @@ export const TREE_LEAF = -1;
  * The Cython class pickles through `__reduce__` as `Tree(n_features, n_classes, n_outputs)` plus a
  * state dict `{max_depth, node_count, nodes, values}`; `nodes` is a structured array with fields
  * `left_child, right_child, feature, threshold, impurity, n_node_samples, weighted_n_node_samples`
- * (scikit-learn 1.2.1 `sklearn/tree/_tree.pyx`, `Tree.__reduce__` / `__setstate__`).
+ * (scikit-learn 1.2.1 `sklearn/tree/_tree.pyx`, `Tree.__reduce__` / `__setstate__`); from 1.3 the
+ * nodes also carry `missing_go_to_left` (uint8), where a NaN goes at that split. Files without it
+ * (1.2 and older) route as before; whether NaN may reach the walk at all is the estimator's
+ * version rule (`missing-values.ts`).
  *
  * Nodes are checked at load: children must point forward (sklearn's builders always append a node
  * after its parent), so a hostile file cannot make the walk loop forever or read out of bounds.
@@ -33,6 +36,8 @@ export class TreeStructure {
     readonly nFeatures: number,
     /** `n_classes` per output (1 for regression). */
     readonly nClasses: readonly number[],
+    /** `missing_go_to_left` per node (1.3+ files), undefined for older files. */
+    readonly missingGoToLeft: Uint8Array | undefined,
   ) {}
 
   /**
@@ -58,6 +63,7 @@ export class TreeStructure {
     const right = Int32Array.from(nodes.field('right_child').toFloat64());
     const feature = Int32Array.from(nodes.field('feature').toFloat64());
     const threshold = nodes.field('threshold').toFloat64();
+    const missingGoToLeft = nodes.dtype.fields?.has('missing_go_to_left') ? Uint8Array.from(nodes.field('missing_go_to_left').toFloat64()) : undefined;
     let nodeSamples: Float64Array | undefined;
     const nNodeSamples = () => (nodeSamples ??= nodes.field('n_node_samples').toFloat64());
     const valuesArray = reader.array('values');
@@ -72,7 +78,7 @@ export class TreeStructure {
         throw new EstimatorStateError(`${what}.nodes[${i}]: children (${left[i]}, ${right[i]}) or feature ${feature[i]} out of range`);
       }
     }
-    return new TreeStructure(nodeCount, left, right, feature, threshold, nNodeSamples, values, nOutputs, maxNClasses, nFeatures, nClasses);
+    return new TreeStructure(nodeCount, left, right, feature, threshold, nNodeSamples, values, nOutputs, maxNClasses, nFeatures, nClasses, missingGoToLeft);
   }
 
   /** `n_node_samples` per node. */
@@ -82,13 +88,15 @@ export class TreeStructure {
 
   /**
    * The leaf reached by the row starting at `offset` of a float32 matrix (sklearn's `Tree.apply`:
-   * `X[i, feature] <= threshold` goes left, comparing the float32 value with the float64 threshold).
+   * `X[i, feature] <= threshold` goes left, comparing the float32 value with the float64 threshold;
+   * a NaN goes left where `missing_go_to_left` says so, else right).
    */
   leaf(x: Float32Array, offset: number): number {
-    const { left, right, feature, threshold } = this;
+    const { left, right, feature, threshold, missingGoToLeft } = this;
     let node = 0;
     while (left[node] !== TREE_LEAF) {
-      node = x[offset + feature[node]] <= threshold[node] ? left[node] : right[node];
+      const v = x[offset + feature[node]];
+      node = v <= threshold[node] ? left[node] : v > threshold[node] || missingGoToLeft === undefined || missingGoToLeft[node] === 0 ? right[node] : left[node];
     }
     return node;
   }
@@ -116,7 +124,7 @@ export class TreeStructure {
     }
     return new TreeStructure(
       this.nodeCount, this.left, this.right, feature, this.threshold, this.readNodeSamples, this.values,
-      this.nOutputs, this.maxNClasses, nFeaturesIn, this.nClasses,
+      this.nOutputs, this.maxNClasses, nFeaturesIn, this.nClasses, this.missingGoToLeft,
     );
   }
 
