@@ -163,6 +163,12 @@ export const ALLOWED_GLOBALS: ReadonlyMap<string, GlobalEntry> = new Map<string,
   // --- joblib
   ['joblib.numpy_pickle.NumpyArrayWrapper', { why: 'joblib array header; its raw bytes follow inline', newObject: () => new JoblibArrayWrapper(), call: () => new JoblibArrayWrapper() }],
   ['sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper', { why: 'the same header from sklearn < 0.23 vendored joblib', newObject: () => new JoblibArrayWrapper(), call: () => new JoblibArrayWrapper() }],
+  // --- XGBoost (src/xgboost/ evaluates them): the wrappers' params, and a Booster whose model is bytes
+  ...['xgboost.sklearn.XGBClassifier', 'xgboost.sklearn.XGBRegressor', 'xgboost.sklearn.XGBRFClassifier', 'xgboost.sklearn.XGBRFRegressor'].map(
+    (name): [string, GlobalEntry] => [name, inertClass('an XGBoost scikit-learn wrapper kept as data (params + _Booster); no code runs')],
+  ),
+  ['xgboost.core.Booster', inertClass('kept as data: its state holds the model as bytes ("handle"), read by src/xgboost as JSON/UBJSON')],
+  ['xgboost.compat.XGBoostLabelEncoder', inertClass('XGBoost < 1.6 label decoding: a LabelEncoder kept as data (classes_)')],
   ...['joblib.numpy_pickle.NDArrayWrapper', 'joblib.numpy_pickle.ZNDArrayWrapper', 'joblib.numpy_pickle_compat.NDArrayWrapper', 'joblib.numpy_pickle_compat.ZNDArrayWrapper'].map(
     (name): [string, GlobalEntry] => [name, {
       why: 'recognised only to explain the refusal: joblib < 0.10 stored arrays in side files',

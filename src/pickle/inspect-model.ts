@@ -40,15 +40,29 @@ export interface InspectReport {
   globals: GlobalUse[];
   /** The object tree, values elided beyond a few per container. */
   tree?: unknown;
+  /** What the `describers` option recognised in the file (e.g. an XGBoost booster's summary). */
+  models?: ModelDescription[];
 }
 
+/** A summary a describer gives of a model inside the file: a title and a few fields. */
+export interface ModelDescription {
+  title: string;
+  fields: Record<string, unknown>;
+}
+
+/**
+ * Recognises a model family in the loaded value and summarises it, or returns an empty list. Passed
+ * in by the caller (the CLI passes src/xgboost's), so src/pickle imports no model family.
+ */
+export type ModelDescriber = (root: PyValue) => ModelDescription[];
+
 /** Inspects a model file without running anything from it. Never throws for a bad file: the report says why. */
-export function inspectModelFile(filePath: string, options: LoadOptions & { maxItems?: number } = {}): InspectReport {
+export function inspectModelFile(filePath: string, options: LoadOptions & { maxItems?: number; describers?: readonly ModelDescriber[] } = {}): InspectReport {
   return inspectModelFileWithValue(filePath, options).report;
 }
 
 /** inspectModelFile, also returning the loaded value (undefined when refused) for layers above (sklearn). */
-export function inspectModelFileWithValue(filePath: string, options: LoadOptions & { maxItems?: number } = {}): { report: InspectReport; value?: PyValue } {
+export function inspectModelFileWithValue(filePath: string, options: LoadOptions & { maxItems?: number; describers?: readonly ModelDescriber[] } = {}): { report: InspectReport; value?: PyValue } {
   const bytes = readFileSync(filePath);
   const report: InspectReport = {
     file: filePath,
@@ -83,6 +97,8 @@ export function inspectModelFileWithValue(filePath: string, options: LoadOptions
       if (typeof version === 'string') report.sklearnVersion = version;
     }
     report.tree = summarize(root, options.maxItems ?? 5);
+    const models = (options.describers ?? []).flatMap((describe) => describe(root));
+    if (models.length > 0) report.models = models;
   } catch (error) {
     report.error = { code: error instanceof CrsMlError ? error.code : 'INTERNAL', message: describeError(error) };
     // The load stopped at the first refusal; a static scan lists the names after it too.
@@ -171,6 +187,10 @@ export function formatInspectReport(report: InspectReport, sections: ReportSecti
   if (report.numpy !== undefined) lines.push(`numpy:       ${report.numpy.range} (inferred: ${report.numpy.how})`);
   if (report.python !== undefined) lines.push(`python:      ${report.python.range} (inferred: ${report.python.how})`);
   lines.push(report.loadable ? 'verdict:     loadable' : `verdict:     REFUSED [${report.error?.code}] ${report.error?.message}`);
+  for (const model of report.models ?? []) {
+    lines.push(`${model.title}:`);
+    for (const [key, value] of Object.entries(model.fields)) lines.push(`  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  }
   lines.push(...(sections.afterVerdict ?? []));
   lines.push(`globals (${report.globals.length}):`);
   for (const g of report.globals) {

@@ -63,6 +63,7 @@ import { CountVectorizer } from './text/count-vectorizer';
 import { HashingVectorizer } from './text/hashing-vectorizer';
 import { TfidfTransformer } from './text/tfidf-transformer';
 import { TfidfVectorizer } from './text/tfidf-vectorizer';
+import { XGBClassifier, XGBRegressor } from '../xgboost/xgb-estimators';
 
 /**
  * The only table of supported scikit-learn classes: one line per estimator file. Lookups go by
@@ -141,6 +142,10 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   TfidfVectorizer,
   TfidfTransformer,
   HashingVectorizer,
+
+  // XGBoost's scikit-learn wrappers (src/xgboost/)
+  XGBClassifier,
+  XGBRegressor,
 ];
 
 /** Python class path -> factory, built once. */

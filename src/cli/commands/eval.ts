@@ -5,6 +5,7 @@ import { loadModelFile } from '../../pickle';
 import type { Label } from '../../sklearn/base';
 import { buildEstimator, runMethod, type MethodOutput } from '../../sklearn/build-estimator';
 import { fromRows, type EstimatorInput } from '../../sklearn/matrix';
+import { isXGBoostModelFile, loadXGBoostModelFile } from '../../xgboost';
 
 export interface EvalOptions {
   method: string;
@@ -16,7 +17,7 @@ export function register(program: Command): void {
   program
     .command('eval')
     .description('evaluate a scikit-learn .pkl/.joblib on rows of JSON and print what Python would (docs/sklearn.md)')
-    .argument('<model>', 'the .pkl or .joblib file')
+    .argument('<model>', 'the .pkl or .joblib file (or an XGBoost .json/.ubj)')
     .requiredOption('--method <name>', 'decision_function | predict | predict_proba | score_samples | transform')
     .requiredOption('--input <rows.json>', 'JSON array of rows of numbers (null or "NaN" = missing, "Infinity"/"-Infinity"), or of strings for text pipelines; "-" reads stdin')
     .option('--key <key>', "the dict key (or tuple index) holding the estimator; '' means the file's object itself")
@@ -34,7 +35,7 @@ export function register(program: Command): void {
  */
 export function evalCommand(modelPath: string, options: EvalOptions): string {
   const input = readRows(options.input);
-  const estimator = buildEstimator(loadModelFile(modelPath), { key: options.key });
+  const estimator = isXGBoostModelFile(modelPath) ? loadXGBoostModelFile(modelPath) : buildEstimator(loadModelFile(modelPath), { key: options.key });
   return outputToJson(runMethod(estimator, options.method, input));
 }
 

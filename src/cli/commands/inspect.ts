@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError, describeError } from '../../errors';
 import { formatInspectReport, inspectModelFileWithValue } from '../../pickle/inspect-model';
 import { describeSklearnModel, type EstimatorNode, type SklearnReport } from '../../sklearn/model-report';
+import { describeXGBoostBoosters, formatXGBoostInspectReport, inspectXGBoostFile, isXGBoostModelFile } from '../../xgboost';
 
 /**
  * `crs-ml-server inspect FILE [--json] [--key K]`: what a pickle/joblib model file holds, which
@@ -12,8 +13,8 @@ import { describeSklearnModel, type EstimatorNode, type SklearnReport } from '..
 export function register(program: Command): void {
   program
     .command('inspect')
-    .description('show what a pickle/joblib model file holds (versions, estimators, classes, arrays, globals, verdict) without running it')
-    .argument('<file>', 'model file written by pickle.dump or joblib.dump (any compression)')
+    .description('show what a pickle/joblib (or XGBoost .json/.ubj) model file holds (versions, estimators, classes, arrays, globals, verdict) without running it')
+    .argument('<file>', 'model file written by pickle.dump or joblib.dump (any compression), or an XGBoost .json/.ubj')
     .option('--json', 'print the report as JSON')
     .option('--items <n>', 'values shown per container before eliding', '5')
     .option('--key <key>', "the dict key (or tuple index) holding the estimator, as eval --key and the manifest's \"key\"")
@@ -35,9 +36,21 @@ export function inspectCommand(file: string, options: InspectOptions, out: (text
     err(`${describeError(new UsageError(`--items must be a non-negative integer, got "${options.items}"`))}\n`);
     return 1;
   }
+  if (isXGBoostModelFile(file)) {
+    let xgb;
+    try {
+      xgb = inspectXGBoostFile(file);
+    } catch (error) {
+      err(`crs-ml-server inspect: cannot read ${file}: ${describeError(error)}\n`);
+      return 1;
+    }
+    out(options.json === true ? `${JSON.stringify(xgb, null, 2)}\n` : formatXGBoostInspectReport(xgb));
+    if (!xgb.loadable) err(`refused: [${xgb.error?.code}] ${xgb.error?.message}\n`);
+    return xgb.loadable ? 0 : 2;
+  }
   let inspected;
   try {
-    inspected = inspectModelFileWithValue(file, { maxItems });
+    inspected = inspectModelFileWithValue(file, { maxItems, describers: [describeXGBoostBoosters] });
   } catch (error) {
     err(`crs-ml-server inspect: cannot read ${file}: ${describeError(error)}\n`);
     return 1;
