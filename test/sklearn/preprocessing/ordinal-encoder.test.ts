@@ -1,6 +1,8 @@
 import { PyGlobal, PyObject, type PyValue } from '../../../src/pickle/python-value';
 import type { BuildContext } from '../../../src/sklearn/base';
+import { PARTIAL_FUNCTIONS } from '../../../src/pickle/globals';
 import { FunctionTransformer } from '../../../src/sklearn/pipeline/function-transformer';
+import { sklearnFunction } from '../../../src/sklearn/pipeline/sklearn-functions';
 import { OrdinalEncoder } from '../../../src/sklearn/preprocessing/ordinal-encoder';
 import { fromRows, type DenseMatrix } from '../../../src/sklearn/matrix';
 
@@ -58,6 +60,13 @@ describe('FunctionTransformer holding a scikit-learn function', () => {
     expect(Array.from((build(partial({ dtype, ensure_all_finite: 'allow-nan' })).transform(fromRows([[null]])) as DenseMatrix).data)).toEqual([NaN]);
     expect(() => build(partial({ dtype })).transform(fromRows([[null]]))).toThrow(expect.objectContaining({ code: 'ESTIMATOR_INPUT_INVALID' }));
     expect(() => build(checkArray).transform(fromRows([[Infinity]]))).toThrow(expect.objectContaining({ code: 'ESTIMATOR_INPUT_INVALID' }));
+  });
+
+  it('every function the pickle allowlist lets functools.partial wrap has a TypeScript twin', () => {
+    for (const name of PARTIAL_FUNCTIONS.keys()) {
+      const dot = name.lastIndexOf('.');
+      expect([name, sklearnFunction(new PyGlobal(name.slice(0, dot), name.slice(dot + 1)), 'test') !== undefined]).toEqual([name, true]);
+    }
   });
 
   it('refuses other functions, unknown keywords, other dtypes and kw_args', () => {
