@@ -26,6 +26,8 @@ const LOG_LOSSES = new Set(['log_loss', 'auto', 'binary_crossentropy', 'categori
  * `HistGradientBoostingClassifier` (1.2.1): `decision_function` is the raw sum (baseline + predictors,
  * float64 input, NaN routed by `missing_go_to_left`); `predict_proba` is `expit` (binary:
  * `[1 - p, p]`) or sklearn's `softmax` (multiclass); `predict` is `classes_[argmax(proba)]`.
+ * Files from 1.4+ with categorical features first go through their pickled `_preprocessor`
+ * (hist-preprocessor.ts); fixtures from 1.2.1, 1.4.2 and 1.9.0 (test/fixtures/sklearn/<version>/hgb).
  */
 export class HistGradientBoostingClassifier implements Estimator {
   static readonly pythonNames = [

@@ -32,6 +32,8 @@ const INVERSE_LINKS = new Map<string, (raw: number) => number>([
  * `HistGradientBoostingRegressor` (1.2.1 `gradient_boosting.py` `_raw_predict`): `raw = 0 +
  * _baseline_prediction`, then each iteration's predictor added in order, on the float64 input (no
  * float32 cast; NaN follows the learnt missing-value side); `predict` applies the loss's inverse link.
+ * Files from 1.4+ with categorical features first go through their pickled `_preprocessor`
+ * (hist-preprocessor.ts); fixtures from 1.2.1, 1.4.2 and 1.9.0 (test/fixtures/sklearn/<version>/hgb).
  */
 export class HistGradientBoostingRegressor implements Estimator {
   static readonly pythonNames = [
