@@ -38,6 +38,20 @@ describe('crs-ml-server eval: missing values in rows', () => {
     expectClose(printed, c.outputs.predict_proba);
   });
 
+  it('NaN rows follow the version: a 1.9 forest fitted with NaN routes them, a 1.2 IsolationForest refuses them as sklearn 1.2 does', () => {
+    const TREES = path.resolve(__dirname, '../fixtures/sklearn');
+    const forest = (JSON.parse(readFileSync(path.join(TREES, '1.9/trees/missing.json'), 'utf8')) as Array<{ name: string; model: string; input: unknown[][]; outputs: Record<string, number[][]> }>).find(
+      (x) => x.name === 'rfc-str-fit-nan',
+    )!;
+    const rows = forest.input.map((row) => row.map((v) => (typeof v === 'number' ? v : 'NaN')));
+    expect(rows.flat()).toContain('NaN');
+    const printed = JSON.parse(evalCommand(path.join(TREES, '1.9/trees', forest.model), { method: 'predict_proba', input: rowsFile(JSON.stringify(rows)) })) as number[][];
+    expectClose(printed, forest.outputs.predict_proba);
+    expect(() => evalCommand(path.join(TREES, 'trees/iforest/iforest-auto.pkl'), { method: 'decision_function', input: rowsFile('[[1, "NaN", 3, 4]]') })).toThrow(
+      expect.objectContaining({ code: 'ESTIMATOR_INPUT_INVALID', message: expect.stringContaining('NaN') }),
+    );
+  });
+
   it('a string that is not a missing value or an infinity is a usage error naming the row', () => {
     const text = JSON.stringify([c.input[0], [0, 'x', 0, 0]]);
     expect(() => evalCommand(path.join(HGB, c.model), { method: 'predict', input: rowsFile(text) })).toThrow(
