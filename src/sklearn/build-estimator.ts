@@ -6,6 +6,7 @@ import { EstimatorInputError, EstimatorMethodError, ModelKeyError, UnsupportedEs
 import type { DenseMatrix, EstimatorInput, SparseMatrix } from './matrix';
 import { buildEstimatorIndex } from './registry';
 import { describeValue, shortName, stringKeyed } from './state-reader';
+import { minorOf } from './versions';
 
 export interface BuildEstimatorOptions {
   /**
@@ -159,8 +160,15 @@ export function classesOf(estimator: Estimator): readonly Label[] | undefined {
   return final ? classesOf(final) : undefined;
 }
 
-/** The scikit-learn versions whose files the fixtures verify (`test/fixtures/sklearn/*.py`). */
-export const VERIFIED_SKLEARN_VERSIONS: readonly string[] = ['1.2'];
+/**
+ * The scikit-learn series whose files we evaluate as that version does: 1.2, 1.4 and 1.9 against
+ * fixtures they wrote (`test/fixtures/sklearn/fixture_versions.py`); 1.3 and 1.5-1.8 where every
+ * change we know of between those (LogisticRegression `multi_class`, GradientBoosting's init,
+ * AdaBoost's SAMME, NaN routing in trees) is a row of the estimator's version table, read from
+ * scikit-learn's sources and checked on the real files of `../shared/realworld-models`.
+ * See docs/sklearn.md, "scikit-learn versions".
+ */
+export const VERIFIED_SKLEARN_VERSIONS: readonly string[] = ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '1.8', '1.9'];
 
 /**
  * `_sklearn_version` of the estimator `key` selects, and whether its major.minor is one the
@@ -175,6 +183,6 @@ export function sklearnVersionOf(value: PyValue, key?: string | null): { version
     return { version: undefined, verified: false };
   }
   const version = target instanceof PyObject ? versionOf(target) : undefined;
-  const minor = version?.split('.').slice(0, 2).join('.');
+  const minor = minorOf(version);
   return { version, verified: minor !== undefined && VERIFIED_SKLEARN_VERSIONS.includes(minor) };
 }

@@ -47,11 +47,13 @@ export class SimpleImputer implements Estimator {
       throw new UnsupportedEstimatorError(pythonClass, context.sklearnVersion, 'only numeric missing_values (np.nan or a number) are supported');
     }
     const statistics = r.array('statistics_');
-    if (!'biuf'.includes(statistics.dtype.kind)) {
+    // strategy="constant" pickles an object array of Python floats from 1.9 (numbers all the same)
+    const numbers = statistics.dtype.kind === 'O' ? statistics.toArray().map((item) => toNumber(item as PyValue)) : undefined;
+    if (!'biuf'.includes(statistics.dtype.kind) && (numbers === undefined || numbers.some((n) => n === undefined))) {
       throw new UnsupportedEstimatorError(pythonClass, context.sklearnVersion, `statistics_ of dtype ${statistics.dtype.str}: only numeric imputation is supported`);
     }
     return new SimpleImputer(pythonClass, {
-      statistics_: statistics.toFloat64(),
+      statistics_: numbers === undefined ? statistics.toFloat64() : Float64Array.from(numbers as number[]),
       missing_values: missing,
       strategy: r.string('strategy'),
       keep_empty_features: r.has('keep_empty_features') && r.value('keep_empty_features') === true,

@@ -42,9 +42,13 @@ const MISSING_VALUES_RULES: readonly MissingValuesRule[] = [
   // 1.4: RandomForest* too (it asks its first member tree)
   { since: '1.4', accepts: (kind, tree) => kind === 'decision-tree' && bestSplitter13(tree) },
   // 1.6: the random splitter learnt missing values (ExtraTree*, ExtraTrees*)
+  // (kept narrow: ExtraTree* with the random splitter and a 1.3 criterion, DecisionTree* as in 1.4)
   {
     since: '1.6',
-    accepts: (kind, tree) => (kind === 'decision-tree' || kind === 'extra-tree') && (tree.splitter === 'random' || bestSplitter13(tree)),
+    accepts: (kind, tree) =>
+      kind === 'decision-tree'
+        ? bestSplitter13(tree)
+        : kind === 'extra-tree' && tree.splitter === 'random' && typeof tree.criterion === 'string' && CRITERIA_1_3.has(tree.criterion),
   },
   // 1.9.0 (read from its source): DecisionTree* always; ExtraTree* with splitter "random"; IsolationForest
   { since: '1.9', accepts: (kind, tree) => kind === 'decision-tree' || kind === 'isolation-forest' || tree.splitter === 'random' },

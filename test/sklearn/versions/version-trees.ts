@@ -31,6 +31,35 @@ const GROUPS: ReadonlyArray<readonly [string, Partial<RunEstimatorCasesOptions>]
   ['models/tampered.json', {}],
 ];
 
+const HGB_RNG =
+  'HistGradientBoosting files of 1.4+ hold a numpy.random PCG64 generator state (numpy.random._pcg64.PCG64), ' +
+  'not allowlisted yet: the sk-realworld branch (HGB categorical/RNG state) owns it; unskip when merged';
+
+/** What the 1.4+ fixtures show that this branch does not evaluate yet, each with its reason. */
+export const NEWER_THAN_1_2_SKIPS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    [
+      'hgbr-squared-error-nan', 'hgbr-no-missing-in-training', 'hgbr-absolute-error', 'hgbr-poisson', 'hgbr-quantile-0.8',
+      'hgbc-binary-str-nan', 'hgbc-multiclass-int3', 'hgbc-categorical', 'hgbr-categorical',
+    ].map((name) => [`trees/hist-gradient-boosting.json:${name}`, HGB_RNG]),
+  ),
+  'trees/composed.json:scaled-hgbc': HGB_RNG,
+  'trees/hostile.json:hgb-cycle': HGB_RNG,
+  'trees/hostile.json:hgbr-unknown-loss': HGB_RNG,
+  // 1.9 only (1.4's LogisticRegression still fits in float64): listed for both, absent from 1.4's float32-init.json
+  ...Object.fromEntries(
+    ['gbc-init-logistic-regression', 'gbc-multinomial-init-logistic-regression'].map((name) => [
+      `trees/float32-init.json:${name}`,
+      'GradientBoosting with a LogisticRegression init, 1.9: the init keeps float32 coef_ (fitted on float32 X) and ' +
+        'predicts in float32 sgemm arithmetic; near p = 1 the float32 rounding of p moves logit(p) by up to 1e-2, ' +
+        'which we cannot reproduce without sgemm\'s summation order (we compute in float64)',
+    ]),
+  ),
+  'models/text.json:waf_tfidf_knn':
+    'k-NN over sparse TF-IDF rows: from 1.3 scikit-learn orders equidistant neighbours by its chunked ArgKmin ' +
+    '(||x||^2 - 2x.y + ||y||^2 on CSR chunks), whose rounding we do not reproduce; dense k-NN matches',
+};
+
 /**
  * Runs every group of `series` ("1.4", "1.9"). `skip` maps `group:case` or `group:case:method` to
  * the reason; a group file the generator did not write for this version is reported as skipped.
@@ -43,6 +72,7 @@ export function runVersionTree(series: string, skip: Readonly<Record<string, str
       continue;
     }
     const prefix = `${group}:`;
+    // runEstimatorCases takes "case" or "case:method" keys
     const groupSkips = Object.fromEntries(
       Object.entries(skip)
         .filter(([name]) => name.startsWith(prefix))
