@@ -4,7 +4,8 @@
  * 1.7.4): load time, one-row latency of predict_proba (through `runMethod`, and through the xgboost
  * adapter's `score`), batch rows/s. XGBoost's numbers come from `/usr/bin/python3
  * bench/xgboost_timing.py` (XGBClassifier.predict_proba, and Booster.inplace_predict for one row)
- * when that Python has xgboost; otherwise its column says why. CPU-time medians; compare ratios.
+ * when that Python has xgboost; otherwise its column says why. Both sides run pinned to one CPU
+ * (`taskset`, BENCH_CPU, default 0) when available. CPU-time medians; compare ratios.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -24,6 +25,16 @@ const UBJ = path.join(DIR, 'waf58.ubj');
 const JOBLIB = path.join(DIR, 'waf58.joblib');
 const BATCH_ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 10_000);
 const PYTHON = '/usr/bin/python3';
+
+/**
+ * Pins this process (all its threads) to one CPU with `taskset`, so both columns run on the same
+ * core: the Python child inherits the affinity. Best effort; says what it did.
+ */
+function pinToOneCpu(): string {
+  const cpu = process.env.BENCH_CPU ?? '0';
+  const result = spawnSync('taskset', ['-a', '-p', '-c', cpu, String(process.pid)], { encoding: 'utf8' });
+  return result.status === 0 ? `both sides pinned to CPU ${cpu} (taskset)` : 'not pinned (taskset unavailable)';
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -67,6 +78,7 @@ function fmt(value: number | undefined, digits = 1): string {
 function main(): void {
   const cases = JSON.parse(readFileSync(path.join(DIR, 'cases.json'), 'utf8')) as { waf58: { rows: Array<Array<number | null>> } };
   const rows = cases.waf58.rows;
+  const pinned = pinToOneCpu();
   const python = measurePython(rows);
   const py = typeof python === 'string' ? undefined : python;
 
@@ -98,7 +110,7 @@ function main(): void {
   const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '-' : `${(a / b).toFixed(1)}x`);
   console.log(
     `Node ${process.version}; XGBoost side: ${py ? `Python ${py.python}, numpy ${py.numpy}, xgboost ${py.xgboost}` : `skipped (${String(python)})`}; ` +
-      `XGBClassifier(100 trees, depth 4), batch = ${BATCH_ROWS} rows of ${width} features`,
+      `XGBClassifier(100 trees, depth 4), batch = ${BATCH_ROWS} rows of ${width} features; ${pinned}`,
   );
   console.log('| metric | TypeScript | XGBoost | speed-up |');
   console.log('|---|---:|---:|---:|');

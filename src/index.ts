@@ -34,6 +34,7 @@ export { describeAdapterConformance, type ConformanceOptions } from './sdk/confo
 export { OnnxAdapter, type OnnxInput } from '../adapters/onnx/onnx-adapter';
 export { RandomAdapter } from '../adapters/random/random-adapter';
 export { SklearnAdapter, type SklearnInput } from '../adapters/sklearn/sklearn-adapter';
+export { XGBoostAdapter } from '../adapters/xgboost/xgboost-adapter';
 
 // Requests and features.
 export type { FieldPairs, MlRequest } from './contract/ml-request';
@@ -55,6 +56,9 @@ export { inspectModelFile, type InspectReport } from './pickle/inspect-model';
 export { buildEstimator, loadEstimator, runMethod, availableMethods, type BuildEstimatorOptions, type MethodOutput } from './sklearn/build-estimator';
 export type { Estimator, Label, SklearnMethod } from './sklearn/base';
 export { fromRows, type DenseMatrix, type SparseMatrix, type EstimatorInput } from './sklearn/matrix';
+
+// XGBoost models evaluated in TypeScript (docs/xgboost.md).
+export { Booster, loadXGBoostModelFile, isXGBoostModelFile, XGBoostModelError, XGBoostUnsupportedError, type BoosterSummary } from './xgboost';
 
 // The server and its wiring.
 export { createApp, DEFAULT_MAX_BODY_BYTES, type AppOptions } from './server/create-app';

@@ -1,5 +1,6 @@
 /** Native XGBoost: model files and pickled scikit-learn wrappers evaluated without Python (docs/xgboost.md). */
-export { Booster, decodeModelBytes, type BoosterSummary } from './booster';
+export { Booster, type BoosterSummary } from './booster';
+export { decodeModelBytes } from './model-bytes';
 export { XGBClassifier, XGBRegressor, XGBoostBoosterModel } from './xgb-estimators';
 export { isXGBoostModelFile, loadXGBoostModelFile, XGBOOST_MODEL_EXTENSIONS } from './load-xgboost-file';
 export { OBJECTIVES } from './objectives';

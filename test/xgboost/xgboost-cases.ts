@@ -7,7 +7,7 @@ import { loadXGBoostModelFile } from '../../src/xgboost';
 
 /** The committed fixture folders, one per XGBoost version (generate_fixtures.py). */
 export const XGBOOST_FIXTURES = path.join(__dirname, '..', 'fixtures', 'xgboost');
-export const VERSIONS = ['1.7', '3.x'] as const;
+export const VERSIONS = ['1.7', '3.0', '3.x'] as const;
 
 export interface ModelCase {
   class: string;

@@ -8,6 +8,11 @@ import type { MlRequest } from '../../../src/contract/ml-request';
 import { wafV1 } from '../../../src/features/waf-v1';
 import { silentLogger } from '../../../src/logger';
 import { describeAdapterConformance } from '../../../src/sdk/conformance';
+import supertest from 'supertest';
+import { loadModel } from '../../../src/adapter/load-model';
+import { createContainer, TOKENS } from '../../../src/container';
+import { createApp } from '../../../src/server/create-app';
+import { modelsDir } from '../../helpers/models-dir';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/xgboost');
 const request = (args: Array<[string, string]>, method = 'GET'): MlRequest => ({ method, path: '/index.php', args, files: [], sizes: [], hour: 3, day: 14 });
@@ -69,5 +74,31 @@ describe('xgboost adapter', () => {
     const dir = path.join(FIXTURES, '1.7');
     const manifest = validateManifest({ adapter: 'xgboost', threshold: 0.5 }, path.join(dir, 'manifest.json'));
     expect(() => adapter.load({ manifest, modelPath: undefined, modelsDir: dir, extractor: wafV1, logger: silentLogger })).toThrow(expect.objectContaining({ code: 'MANIFEST_INVALID' }));
+  });
+});
+
+describe('an XGBoost model behind the server', () => {
+  const bodies = [
+    'method=GET&path=/index.php&args={"ARGS:q":"fish and chips"}&files={}&sizes={}&hour=07&day=29',
+    `method=POST&path=/login.php&args={"ARGS:user":"admin' OR 1=1 --","ARGS:x":"<script>alert(1)</script>"}&files={}&sizes={}&hour=03&day=02`,
+    'method=GET&path=/../../etc/passwd&args={}&files={}&sizes={}&hour=23&day=31',
+  ];
+
+  it.each(['waf58.ubj', 'waf58.joblib'])('answers score=<p> with 200 or 401 by the threshold (%s)', async (file) => {
+    const container = createContainer({ logger: silentLogger });
+    const model = await loadModel({
+      modelsDir: modelsDir({ adapter: 'xgboost', model: file, threshold: 0.5, anomalyWhen: 'above' }, { [file]: readFileSync(path.join(FIXTURES, '1.7', file)) }),
+      adapters: container.resolve(TOKENS.AdapterRegistry),
+      extractors: container.resolve(TOKENS.ExtractorRegistry),
+      logger: silentLogger,
+    });
+    const app = createApp({ model: () => model, logger: silentLogger });
+    for (const body of bodies) {
+      const res = await supertest(app).post('/').set('Content-Type', 'application/x-www-form-urlencoded').send(body);
+      const score = Number(res.text.replace(/^score=/, ''));
+      expect(score).toBeGreaterThanOrEqual(0);
+      expect(score).toBeLessThanOrEqual(1);
+      expect(res.status).toBe(score > 0.5 ? 401 : 200);
+    }
   });
 });
