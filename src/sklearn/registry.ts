@@ -40,6 +40,7 @@ import { LocalOutlierFactor } from './neighbors/local-outlier-factor';
 import { MLPClassifier } from './neural/mlp-classifier';
 import { MLPRegressor } from './neural/mlp-regressor';
 import { CalibratedClassifierCV } from './pipeline/calibrated-classifier-cv';
+import { FrozenEstimator } from './pipeline/frozen-estimator';
 import { ColumnTransformer } from './pipeline/column-transformer';
 import { OneClassSVM } from './svm/one-class-svm';
 import { SVC } from './svm/svc';
@@ -125,6 +126,7 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   ColumnTransformer,
   FeatureUnion,
   CalibratedClassifierCV,
+  FrozenEstimator,
   FunctionTransformer,
   StandardScaler,
   MinMaxScaler,

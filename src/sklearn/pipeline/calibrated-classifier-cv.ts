@@ -115,6 +115,7 @@ function memberProba(member: CalibratedMember, X: EstimatorInput, k: number): De
 function classesOf(value: PyValue, fallback: Label[]): Label[] {
   const r = StateReader.of(value, 'calibrated estimator');
   if (r.has('classes_')) return r.labels('classes_');
+  if (r.pythonClass.endsWith('.FrozenEstimator')) return classesOf(r.value('estimator'), fallback); // 1.8's cv="prefit"
   if (r.has('steps')) {
     const steps = r.list('steps');
     const last = steps[steps.length - 1];
