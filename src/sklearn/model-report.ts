@@ -48,7 +48,6 @@ export function describeSklearnModel(value: PyValue, key?: string | null): Sklea
   let methods: string[] | undefined;
   let nFeaturesIn: number | undefined;
   let error: SklearnReport['error'];
-  let version: string | null = null;
   try {
     const estimator = buildEstimator(value, { key });
     evaluable = true;
@@ -57,7 +56,7 @@ export function describeSklearnModel(value: PyValue, key?: string | null): Sklea
   } catch (cause) {
     error = { code: cause instanceof CrsMlError ? cause.code : 'INTERNAL', message: describeError(cause) };
   }
-  version = servedVersion(value, key) ?? versionsInFile[0] ?? null;
+  const version = servedVersion(value, key) ?? versionsInFile[0] ?? null;
   const { verified, status } = versionStatus(version);
   return { version, versionsInFile, verified, status, verifiedVersions: VERIFIED_SKLEARN_VERSIONS, estimators, evaluable, methods, nFeaturesIn, error };
 }
