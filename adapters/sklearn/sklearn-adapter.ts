@@ -6,6 +6,7 @@ import { loadModelFile } from '../../src/pickle';
 import type { Estimator } from '../../src/sklearn/base';
 import { buildEstimator, runMethod, sklearnVersionOf, takesText, VERIFIED_SKLEARN_VERSIONS, type MethodOutput } from '../../src/sklearn/build-estimator';
 import { EstimatorInputError } from '../../src/sklearn/errors';
+import { versionStatus } from '../../src/sklearn/model-report';
 import { denseMatrix, type EstimatorInput } from '../../src/sklearn/matrix';
 import { shortName } from '../../src/sklearn/state-reader';
 import { resolveSklearnOutput, type SklearnOutput } from './output-spec';
@@ -57,8 +58,9 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
     const { version, verified } = sklearnVersionOf(value, context.manifest.key);
     if (!verified) {
       context.logger.warn(
-        `${path.basename(this.file)} was saved with scikit-learn ${version ?? '(unknown version)'}; the sklearn adapter is verified ` +
-          `against ${VERIFIED_SKLEARN_VERSIONS.map((v) => `${v}.x`).join(', ')}. Compare a few rows with Python (crs-ml-server eval) before relying on it.`,
+        `${path.basename(this.file)} was saved with scikit-learn ${version ?? '(unknown version)'}${version === undefined ? '' : `, ${versionStatus(version).status}`}; ` +
+          `the sklearn adapter is verified against ${VERIFIED_SKLEARN_VERSIONS.map((v) => `${v}.x`).join(', ')}. ` +
+          'Compare a few rows with Python (crs-ml-server eval) before relying on it.',
       );
     }
     this.output = resolveSklearnOutput(context.manifest.output, estimator);

@@ -52,11 +52,28 @@ export class PickleGlobalNotAllowedError extends CrsMlError {
     readonly at: PickleLocation,
   ) {
     super(
-      `Pickle global "${globalName}" is not allowed (${describeLocation(at)}). ` +
-        'Nothing was executed. If it is a genuine scikit-learn/numpy class, add it to src/pickle/globals.ts with a reason; ' +
-        'otherwise do not load this file.',
+      globalName.startsWith('__main__.')
+        ? mainClassMessage(globalName, at)
+        : `Pickle global "${globalName}" is not allowed (${describeLocation(at)}). ` +
+            'Nothing was executed. If it is a genuine scikit-learn/numpy class, add it to src/pickle/globals.ts with a reason; ' +
+            'otherwise do not load this file.',
     );
   }
+}
+
+/**
+ * A class from the author's own script (`__main__`): its code is not in the file, so no allowlist entry
+ * could ever evaluate it. The way out is on the author's side: re-save without it.
+ */
+function mainClassMessage(globalName: string, at: PickleLocation): string {
+  const name = globalName.slice('__main__.'.length);
+  return (
+    `Pickle global "${globalName}" is not allowed (${describeLocation(at)}): ${name} is a class defined in the script that saved ` +
+    `the model (__main__), not scikit-learn code, and its code is not in the file. Nothing was executed. Re-save the model ` +
+    `without it: do ${name}'s work on the rows before they reach the model and save only the scikit-learn part ` +
+    `(e.g. joblib.dump(pipeline[1:], "model.joblib") when ${name} is the pipeline's first step), or replace ${name} with ` +
+    'scikit-learn transformers (ColumnTransformer, OneHotEncoder, SimpleImputer, ...).'
+  );
 }
 
 /** An allowed global is used in a way its entry does not support (e.g. a type used only as a value is called). */

@@ -1,7 +1,8 @@
 import { MaskedArrayPlaceholder } from '../numpy/masked-array';
 import { frombuffer, makeDType, randomObject, reconstruct, scalar } from '../numpy/reconstruct';
 import { latin1Bytes } from './decode';
-import { PickleMalformedError, PickleUnsupportedError } from './errors';
+import { describeLocation, PickleMalformedError, PickleUnsupportedError } from './errors';
+import { describeValue } from './describe-value';
 import { JoblibArrayWrapper } from './joblib';
 import type { GlobalDoor, GlobalEntry, UnpickleContext } from './protocol';
 import { PyGlobal, PyObject, type PyValue } from './python-value';
@@ -28,7 +29,7 @@ function classPath(value: PyValue | undefined, what: string, ctx: UnpickleContex
   if (!(value instanceof PyGlobal)) {
     throw new PickleMalformedError(`${what} needs a class argument (${ctx.at().opcode} at byte ${ctx.at().offset} of ${ctx.at().source})`);
   }
-  return value.path;
+  return canonicalGlobal(value.module, value.name);
 }
 
 function iterableItems(value: PyValue | undefined): PyValue[] {
@@ -132,7 +133,31 @@ export const ALLOWED_GLOBALS: ReadonlyMap<string, GlobalEntry> = new Map<string,
   ['numpy.random._pickle.__generator_ctor', { why: 'a Generator kept as data', call: randomObject('numpy.random._generator.Generator') }],
   ['numpy.random.mtrand.RandomState', inertClass('a RandomState kept as data')],
   ['numpy.random._mt19937.MT19937', inertClass('a bit generator kept as data')],
+  // numpy >= 1.17 Generators (HistGradientBoosting 1.4+ `_feature_subsample_rng`): numpy 2 names the bit
+  // generator's class and pickles its SeedSequence through Cython; all of it stays data, nothing draws from it.
+  ...['_pcg64.PCG64', '_pcg64.PCG64DXSM', '_philox.Philox', '_sfc64.SFC64'].map(
+    (name): [string, GlobalEntry] => [`numpy.random.${name}`, inertClass('a bit generator class (the argument of __bit_generator_ctor) kept as data')],
+  ),
+  ...['numpy.random.bit_generator', 'numpy.random._bit_generator'].flatMap((module): Array<[string, GlobalEntry]> => [
+    [`${module}.SeedSequence`, inertClass('the seed a bit generator was made from, kept as data')],
+    [`${module}.__pyx_unpickle_SeedSequence`, { why: 'Cython rebuild of a SeedSequence: (class, checksum, state) kept as data', call: (a, ctx) => cythonObject(a, ctx, 'SeedSequence') }],
+  ]),
   ...NUMPY_SCALAR_TYPES.map((t): [string, GlobalEntry] => [`numpy.${t}`, valueOnly('a numpy type used as a parameter value (dtype=np.float64)')]),
+  // --- functools.partial: only of the functions in PARTIAL_FUNCTIONS; kept as data (func, args, keywords), never called
+  ['functools.partial', {
+    why: 'a partial of a PARTIAL_FUNCTIONS function, kept as data (func, args, keywords via BUILD); nothing is called',
+    call: (a, ctx, self) => {
+      const func = a[0];
+      const name = func instanceof PyGlobal ? canonicalGlobal(func.module, func.name) : describeValue(func ?? null);
+      if (!(func instanceof PyGlobal) || !PARTIAL_FUNCTIONS.has(name)) {
+        throw new PickleUnsupportedError(
+          `functools.partial of ${name} (${describeLocation(ctx.at())}) is not supported: a partial may only wrap ${[...PARTIAL_FUNCTIONS.keys()].join(', ')}, ` +
+            'which this server implements itself. Nothing was executed. Re-save the model without this function (do that step before sending rows).',
+        );
+      }
+      return new PyObject(self.path, [func]);
+    },
+  }],
   // --- scipy sparse matrices: plain containers of three ndarrays and a shape
   ...SCIPY_SPARSE.map((name): [string, GlobalEntry] => [name, inertClass('sparse matrix kept as data (data, indices, indptr, _shape)')]),
   // --- joblib
@@ -155,6 +180,21 @@ export const ALLOWED_GLOBALS: ReadonlyMap<string, GlobalEntry> = new Map<string,
 ]);
 
 /**
+ * The functions a `functools.partial` may wrap, each with the TypeScript twin that stands in for it
+ * (the sklearn layer maps the name to that twin; the Python function itself never runs).
+ */
+export const PARTIAL_FUNCTIONS: ReadonlyMap<string, string> = new Map([
+  ['sklearn.utils.validation.check_array', 'input validation only (HistGradientBoosting 1.4+ numeric columns); src/sklearn/pipeline/sklearn-functions.ts'],
+]);
+
+/** Cython's `__pyx_unpickle_X(cls, checksum, state)`: the object of class `cls`, with `state` as its BUILD state. */
+function cythonObject(args: readonly PyValue[], ctx: UnpickleContext, what: string): PyObject {
+  const object = new PyObject(classPath(args[0], what, ctx), [args[1] ?? null]);
+  if (args[2] !== null && args[2] !== undefined) object.state = args[2];
+  return object;
+}
+
+/**
  * Rules for whole module trees. scikit-learn classes are admitted as inert data: nothing of theirs
  * runs; the sklearn layer refuses classes it cannot evaluate. Cython reducers become the object
  * they would rebuild.
@@ -162,16 +202,12 @@ export const ALLOWED_GLOBALS: ReadonlyMap<string, GlobalEntry> = new Map<string,
 const SKLEARN_ENTRY: GlobalEntry = {
   why: 'scikit-learn classes are kept as inert data (class path + args + state); no code runs',
   call: (args, ctx, self) => {
-    if (self.name.startsWith('__pyx_unpickle_')) {
-      // Cython: __pyx_unpickle_X(cls, checksum, state) rebuilds cls and sets its cdef fields from state.
-      const object = new PyObject(classPath(args[0], self.path, ctx), [args[1] ?? null]);
-      if (args[2] !== null && args[2] !== undefined) object.state = args[2];
-      return object;
-    }
+    // Cython: __pyx_unpickle_X(cls, checksum, state) rebuilds cls and sets its cdef fields from state.
+    if (self.name.startsWith('__pyx_unpickle_')) return cythonObject(args, ctx, self.path);
     if (self.name === 'newObj') return new PyObject(classPath(args[0], self.path, ctx)); // BinaryTree/DistanceMetric: cls.__new__(cls)
-    return new PyObject(self.path, args);
+    return new PyObject(canonicalGlobal(self.module, self.name), args);
   },
-  newObject: (args, _ctx, self) => new PyObject(self.path, args),
+  newObject: (args, _ctx, self) => new PyObject(canonicalGlobal(self.module, self.name), args),
 };
 
 export const ALLOWED_PREFIXES: ReadonlyMap<string, GlobalEntry> = new Map([['sklearn.', SKLEARN_ENTRY]]);
@@ -185,6 +221,9 @@ export const MODULE_ALIASES: ReadonlyMap<string, string> = new Map([
   ['numpy.core._multiarray_umath', 'numpy.core.multiarray'],
   ['numpy._core._multiarray_umath', 'numpy.core.multiarray'],
   ['numpy._core.memmap', 'numpy.core.memmap'],
+  // scikit-learn 1.5.x wheels built with meson pickled their Cython loss objects under the bare module
+  // name "_loss" (GradientBoosting `_loss`); the module is sklearn._loss._loss.
+  ['_loss', 'sklearn._loss._loss'],
 ]);
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -11,6 +11,7 @@ import type { GlobalDoor } from './protocol';
 import { PyGlobal, PyObject, type PyValue } from './python-value';
 import { scanGlobals } from './scan-globals';
 import { detectCompression } from './compression';
+import { inferNumpyVersion, inferPythonVersion, type VersionHint } from './writer-versions';
 
 /** One global the file names, with the door's verdict. */
 export interface GlobalUse {
@@ -32,6 +33,9 @@ export interface InspectReport {
   loadable: boolean;
   error?: { code: string; message: string };
   sklearnVersion?: string;
+  /** The Python and numpy that wrote the file, inferred (writer-versions.ts says how). */
+  python?: VersionHint;
+  numpy?: VersionHint;
   rootClass?: string;
   globals: GlobalUse[];
   /** The object tree, values elided beyond a few per container. */
@@ -54,6 +58,11 @@ export type ModelDescriber = (root: PyValue) => ModelDescription[];
 
 /** Inspects a model file without running anything from it. Never throws for a bad file: the report says why. */
 export function inspectModelFile(filePath: string, options: LoadOptions & { maxItems?: number; describers?: readonly ModelDescriber[] } = {}): InspectReport {
+  return inspectModelFileWithValue(filePath, options).report;
+}
+
+/** inspectModelFile, also returning the loaded value (undefined when refused) for layers above (sklearn). */
+export function inspectModelFileWithValue(filePath: string, options: LoadOptions & { maxItems?: number; describers?: readonly ModelDescriber[] } = {}): { report: InspectReport; value?: PyValue } {
   const bytes = readFileSync(filePath);
   const report: InspectReport = {
     file: filePath,
@@ -75,11 +84,13 @@ export function inspectModelFile(filePath: string, options: LoadOptions & { maxI
       return entry;
     },
   };
+  let value: PyValue | undefined;
   try {
     const loaded = loadModelBytesWithReport(bytes, { ...options, door: recording, source: options.source ?? basename(filePath) });
     report.loadable = true;
     report.protocol = loaded.protocol;
     const root = loaded.value;
+    value = root;
     if (root instanceof PyObject) {
       report.rootClass = root.className;
       const version = root.dict().get('_sklearn_version');
@@ -95,7 +106,15 @@ export function inspectModelFile(filePath: string, options: LoadOptions & { maxI
   }
   report.globals = [...seen.values()];
   if (report.globals.some((g) => g.name.endsWith('.NumpyArrayWrapper'))) report.format = 'joblib';
-  return report;
+  const names = report.globals.map((g) => g.name);
+  report.python = inferPythonVersion(report.protocol ?? protocolByte(bytes), names);
+  report.numpy = inferNumpyVersion(names);
+  return { report, value };
+}
+
+/** PROTO's argument when the stream starts with it (a refused file has no loaded protocol); plain files only. */
+function protocolByte(bytes: Uint8Array): number | null {
+  return bytes.length >= 2 && bytes[0] === 0x80 ? bytes[1] : null;
 }
 
 /** A JSON-able summary of a loaded value: classes, shapes, dtypes, a few values. */
@@ -145,8 +164,16 @@ export function summarize(value: PyValue, maxItems: number, seen: Set<object> = 
   return { unknown: String(value) };
 }
 
+/** Lines other layers add to the human report (the sklearn layer: its version line, its estimators). */
+export interface ReportSections {
+  /** Replaces the plain `sklearn:` header line. */
+  readonly sklearnLine?: string;
+  /** Printed after the verdict. */
+  readonly afterVerdict?: readonly string[];
+}
+
 /** The report for humans: a few header lines, the globals, then the tree as an indented outline. */
-export function formatInspectReport(report: InspectReport): string {
+export function formatInspectReport(report: InspectReport, sections: ReportSections = {}): string {
   const lines = [
     `file:        ${report.file}`,
     `size:        ${report.bytes} bytes`,
@@ -155,12 +182,16 @@ export function formatInspectReport(report: InspectReport): string {
     `compression: ${report.compression}`,
   ];
   if (report.rootClass !== undefined) lines.push(`class:       ${report.rootClass}`);
-  if (report.sklearnVersion !== undefined) lines.push(`sklearn:     ${report.sklearnVersion}`);
+  if (sections.sklearnLine !== undefined) lines.push(sections.sklearnLine);
+  else if (report.sklearnVersion !== undefined) lines.push(`sklearn:     ${report.sklearnVersion}`);
+  if (report.numpy !== undefined) lines.push(`numpy:       ${report.numpy.range} (inferred: ${report.numpy.how})`);
+  if (report.python !== undefined) lines.push(`python:      ${report.python.range} (inferred: ${report.python.how})`);
   lines.push(report.loadable ? 'verdict:     loadable' : `verdict:     REFUSED [${report.error?.code}] ${report.error?.message}`);
   for (const model of report.models ?? []) {
     lines.push(`${model.title}:`);
     for (const [key, value] of Object.entries(model.fields)) lines.push(`  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
   }
+  lines.push(...(sections.afterVerdict ?? []));
   lines.push(`globals (${report.globals.length}):`);
   for (const g of report.globals) {
     lines.push(`  ${g.allowed ? 'allowed' : 'REFUSED'}  ${g.name}  (${describeLocation(g.at)})${g.why ? ` - ${g.why}` : ''}`);

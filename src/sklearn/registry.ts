@@ -53,6 +53,7 @@ import { MaxAbsScaler } from './preprocessing/max-abs-scaler';
 import { MinMaxScaler } from './preprocessing/min-max-scaler';
 import { Normalizer } from './preprocessing/normalizer';
 import { OneHotEncoder } from './preprocessing/one-hot-encoder';
+import { OrdinalEncoder } from './preprocessing/ordinal-encoder';
 import { PCA } from './preprocessing/pca';
 import { PolynomialFeatures } from './preprocessing/polynomial-features';
 import { RobustScaler } from './preprocessing/robust-scaler';
@@ -137,6 +138,7 @@ export const ESTIMATOR_FACTORIES: readonly EstimatorFactory[] = [
   PolynomialFeatures,
   Binarizer,
   OneHotEncoder,
+  OrdinalEncoder,
   SimpleImputer,
   CountVectorizer,
   TfidfVectorizer,

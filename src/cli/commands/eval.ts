@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .description('evaluate a scikit-learn .pkl/.joblib on rows of JSON and print what Python would (docs/sklearn.md)')
     .argument('<model>', 'the .pkl or .joblib file (or an XGBoost .json/.ubj)')
     .requiredOption('--method <name>', 'decision_function | predict | predict_proba | score_samples | transform')
-    .requiredOption('--input <rows.json>', 'JSON array of rows of numbers (null = NaN), or of strings for text pipelines; "-" reads stdin')
+    .requiredOption('--input <rows.json>', 'JSON array of rows of numbers (null or "NaN" = missing, "Infinity"/"-Infinity"), or of strings for text pipelines; "-" reads stdin')
     .option('--key <key>', "the dict key (or tuple index) holding the estimator; '' means the file's object itself")
     .action((model: string, options: EvalOptions) => {
       process.stdout.write(`${evalCommand(model, options)}\n`);
@@ -42,7 +42,7 @@ export function evalCommand(modelPath: string, options: EvalOptions): string {
 function readRows(file: string): EstimatorInput {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
+    parsed = JSON.parse(quoteBareSpecials(readFileSync(file === '-' ? 0 : file, 'utf8')));
   } catch (cause) {
     throw new UsageError(`cannot read --input ${file} as JSON: ${describeError(cause)}`, { cause });
   }
@@ -51,12 +51,37 @@ function readRows(file: string): EstimatorInput {
   }
   if (parsed.every((row) => typeof row === 'string')) return parsed as string[];
   const width = Array.isArray(parsed[0]) ? parsed[0].length : -1;
-  parsed.forEach((row: unknown, r) => {
-    if (!Array.isArray(row) || row.length !== width || !row.every((v) => v === null || typeof v === 'number')) {
-      throw new UsageError(`--input ${file}: row ${r} is not an array of ${width < 0 ? 'numbers' : `${width} numbers`} (null = NaN) like row 0.`);
+  const rows = parsed.map((row: unknown, r) => {
+    const cells = Array.isArray(row) && row.length === width ? row.map(cellValue) : undefined;
+    if (cells === undefined || cells.some((v) => v === undefined)) {
+      throw new UsageError(
+        `--input ${file}: row ${r} is not an array of ${width < 0 ? 'numbers' : `${width} numbers`} like row 0 ` +
+          '(a missing value is null or "NaN"; infinities are "Infinity" and "-Infinity").',
+      );
     }
+    return cells as number[];
   });
-  return fromRows(parsed as Array<Array<number | null>>);
+  return fromRows(rows);
+}
+
+/**
+ * JSON has no NaN or infinity: a missing value is written `null` or "NaN", infinities "Infinity" /
+ * "-Infinity" (Python's `json.dumps` writes them bare, which readRows quotes first). Each estimator
+ * then treats NaN as its scikit-learn version does (HistGradientBoosting routes it, most refuse it).
+ */
+const SPECIAL_CELLS = new Map<string, number>([
+  ['NaN', NaN],
+  ['nan', NaN],
+  ['Infinity', Infinity],
+  ['inf', Infinity],
+  ['-Infinity', -Infinity],
+  ['-inf', -Infinity],
+]);
+
+function cellValue(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (value === null) return NaN;
+  return typeof value === 'string' ? SPECIAL_CELLS.get(value) : undefined;
 }
 
 /** Cells beyond which a sparse output is printed as `{"shape", "entries"}` instead of dense rows. */
@@ -89,4 +114,9 @@ export function outputToJson(output: MethodOutput): string {
 function labelToJson(label: Label): number | string | boolean {
   if (typeof label !== 'bigint') return label;
   return Number.isSafeInteger(Number(label)) ? Number(label) : label.toString();
+}
+
+/** Python's `json.dumps([float('nan')])` writes `[NaN]`: quote bare NaN / Infinity / -Infinity outside strings. */
+function quoteBareSpecials(text: string): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (token) => (token.startsWith('"') ? token : `"${token}"`));
 }

@@ -4,7 +4,8 @@ import { EstimatorStateError, UnsupportedEstimatorError } from '../errors';
 import { binaryProba, denseMatrix, type DenseMatrix, type EstimatorInput } from '../matrix';
 import { StateReader } from '../state-reader';
 import { argmax } from '../tree/numpy-math';
-import { HistPredictors, toFloat64Rows } from './hist-predictors';
+import { HistPredictors, type Float64Rows } from './hist-predictors';
+import { readHistInput } from './hist-preprocessor';
 import { expit, softmax } from './links';
 
 /** The pickled `__dict__` attributes read here (scikit-learn 1.2.1 names). */
@@ -12,6 +13,7 @@ export interface HistGradientBoostingClassifierState {
   _predictors: PyValue;
   _baseline_prediction: PyValue;
   _bin_mapper: PyValue;
+  _preprocessor?: PyValue; // 1.4+ with categorical features: see hist-preprocessor.ts
   loss: string;
   classes_: PyValue;
   n_trees_per_iteration_: number;
@@ -24,6 +26,8 @@ const LOG_LOSSES = new Set(['log_loss', 'auto', 'binary_crossentropy', 'categori
  * `HistGradientBoostingClassifier` (1.2.1): `decision_function` is the raw sum (baseline + predictors,
  * float64 input, NaN routed by `missing_go_to_left`); `predict_proba` is `expit` (binary:
  * `[1 - p, p]`) or sklearn's `softmax` (multiclass); `predict` is `classes_[argmax(proba)]`.
+ * Files from 1.4+ with categorical features first go through their pickled `_preprocessor`
+ * (hist-preprocessor.ts); fixtures from 1.2.1, 1.4.2 and 1.9.0 (test/fixtures/sklearn/<version>/hgb).
  */
 export class HistGradientBoostingClassifier implements Estimator {
   static readonly pythonNames = [
@@ -37,6 +41,8 @@ export class HistGradientBoostingClassifier implements Estimator {
     private readonly K: number,
     private readonly baseline: Float64Array,
     private readonly predictors: HistPredictors,
+    /** X as the trees read it (1.4+: through the pickled `_preprocessor`). */
+    private readonly toRows: (X: EstimatorInput) => Float64Rows,
   ) {}
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context: BuildContext): HistGradientBoostingClassifier {
@@ -53,11 +59,11 @@ export class HistGradientBoostingClassifier implements Estimator {
     const nFeatures = reader.number('n_features_in_');
     const predictors = HistPredictors.read(reader, 'HistGradientBoostingClassifier', nFeatures);
     if (predictors.nTrees % K !== 0) throw reader.error('_predictors', `holds ${predictors.nTrees} trees, not a multiple of ${K}`);
-    return new HistGradientBoostingClassifier(pythonClass, nFeatures, classes, K, baseline, predictors);
+    return new HistGradientBoostingClassifier(pythonClass, nFeatures, classes, K, baseline, predictors, readHistInput(reader, 'HistGradientBoostingClassifier', context, nFeatures));
   }
 
   private raw(X: EstimatorInput): Float64Array {
-    const rows = toFloat64Rows(X, 'HistGradientBoostingClassifier');
+    const rows = this.toRows(X);
     const raw = new Float64Array(rows.rows * this.K);
     for (let r = 0; r < rows.rows; r++) for (let k = 0; k < this.K; k++) raw[r * this.K + k] = 0 + this.baseline[k];
     this.predictors.addTo(raw, rows, this.K);

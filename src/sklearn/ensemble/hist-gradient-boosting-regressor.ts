@@ -4,13 +4,15 @@ import { UnsupportedEstimatorError } from '../errors';
 import type { EstimatorInput } from '../matrix';
 import { StateReader } from '../state-reader';
 import { exp } from '../tree/libm';
-import { HistPredictors, toFloat64Rows } from './hist-predictors';
+import { HistPredictors, type Float64Rows } from './hist-predictors';
+import { readHistInput } from './hist-preprocessor';
 
 /** The pickled `__dict__` attributes read here (scikit-learn 1.2.1 names). */
 export interface HistGradientBoostingRegressorState {
   _predictors: PyValue;
   _baseline_prediction: PyValue;
   _bin_mapper: PyValue;
+  _preprocessor?: PyValue; // 1.4+ with categorical features: see hist-preprocessor.ts
   loss: string;
   n_features_in_: number;
 }
@@ -30,6 +32,8 @@ const INVERSE_LINKS = new Map<string, (raw: number) => number>([
  * `HistGradientBoostingRegressor` (1.2.1 `gradient_boosting.py` `_raw_predict`): `raw = 0 +
  * _baseline_prediction`, then each iteration's predictor added in order, on the float64 input (no
  * float32 cast; NaN follows the learnt missing-value side); `predict` applies the loss's inverse link.
+ * Files from 1.4+ with categorical features first go through their pickled `_preprocessor`
+ * (hist-preprocessor.ts); fixtures from 1.2.1, 1.4.2 and 1.9.0 (test/fixtures/sklearn/<version>/hgb).
  */
 export class HistGradientBoostingRegressor implements Estimator {
   static readonly pythonNames = [
@@ -42,6 +46,8 @@ export class HistGradientBoostingRegressor implements Estimator {
     private readonly baseline: number,
     private readonly predictors: HistPredictors,
     private readonly inverseLink: (raw: number) => number,
+    /** X as the trees read it (1.4+: through the pickled `_preprocessor`). */
+    private readonly toRows: (X: EstimatorInput) => Float64Rows,
   ) {}
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context: BuildContext): HistGradientBoostingRegressor {
@@ -53,11 +59,11 @@ export class HistGradientBoostingRegressor implements Estimator {
     const baseline = reader.float64('_baseline_prediction');
     if (baseline.length !== 1) throw reader.error('_baseline_prediction', `expected one value, got ${baseline.length}`);
     const predictors = HistPredictors.read(reader, 'HistGradientBoostingRegressor', nFeatures);
-    return new HistGradientBoostingRegressor(pythonClass, nFeatures, baseline[0], predictors, inverseLink);
+    return new HistGradientBoostingRegressor(pythonClass, nFeatures, baseline[0], predictors, inverseLink, readHistInput(reader, 'HistGradientBoostingRegressor', context, nFeatures));
   }
 
   predict(X: EstimatorInput): Float64Array {
-    const rows = toFloat64Rows(X, 'HistGradientBoostingRegressor');
+    const rows = this.toRows(X);
     const raw = new Float64Array(rows.rows).fill(0 + this.baseline);
     this.predictors.addTo(raw, rows, 1);
     for (let r = 0; r < raw.length; r++) raw[r] = this.inverseLink(raw[r]);

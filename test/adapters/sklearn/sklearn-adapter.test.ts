@@ -187,7 +187,7 @@ describe('SklearnAdapter', () => {
     const tmp = path.join(tmpdir(), `crs-sklearn-${process.pid}.pkl`);
     writeFileSync(tmp, bytes);
     other.load({ manifest: { adapter: 'sklearn', output: 'predict_proba[:,0]' } as never, modelPath: tmp, modelsDir: dir, logger, extractor: wafV1 });
-    expect(warnings).toEqual([expect.stringMatching(/saved with scikit-learn 2\.0\.0; the sklearn adapter is verified against 1\.2\.x, .*1\.9\.x/)]);
+    expect(warnings).toEqual([expect.stringMatching(/saved with scikit-learn 2\.0\.0, newer than the newest verified version \(1\.9\); the sklearn adapter is verified against 1\.2\.x, .*1\.9\.x/)]);
   });
 
   it('needs a model file', async () => {

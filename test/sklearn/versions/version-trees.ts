@@ -31,21 +31,8 @@ const GROUPS: ReadonlyArray<readonly [string, Partial<RunEstimatorCasesOptions>]
   ['models/tampered.json', {}],
 ];
 
-const HGB_RNG =
-  'HistGradientBoosting files of 1.4+ hold a numpy.random PCG64 generator state (numpy.random._pcg64.PCG64), ' +
-  'not allowlisted yet: the sk-realworld branch (HGB categorical/RNG state) owns it; unskip when merged';
-
 /** What the 1.4+ fixtures show that this branch does not evaluate yet, each with its reason. */
 export const NEWER_THAN_1_2_SKIPS: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(
-    [
-      'hgbr-squared-error-nan', 'hgbr-no-missing-in-training', 'hgbr-absolute-error', 'hgbr-poisson', 'hgbr-quantile-0.8',
-      'hgbc-binary-str-nan', 'hgbc-multiclass-int3', 'hgbc-categorical', 'hgbr-categorical',
-    ].map((name) => [`trees/hist-gradient-boosting.json:${name}`, HGB_RNG]),
-  ),
-  'trees/composed.json:scaled-hgbc': HGB_RNG,
-  'trees/hostile.json:hgb-cycle': HGB_RNG,
-  'trees/hostile.json:hgbr-unknown-loss': HGB_RNG,
   // 1.9 only (1.4's LogisticRegression still fits in float64): listed for both, absent from 1.4's float32-init.json
   ...Object.fromEntries(
     ['gbc-init-logistic-regression', 'gbc-multinomial-init-logistic-regression'].map((name) => [
