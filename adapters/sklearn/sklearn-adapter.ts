@@ -56,7 +56,9 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
     const value = loadModelFile(this.file);
     const estimator = buildEstimator(value, { key: context.manifest.key });
     const { version, verified } = sklearnVersionOf(value, context.manifest.key);
-    if (!verified) {
+    // A bare XGBoost wrapper carries no _sklearn_version; its own version checks live in src/xgboost.
+    const xgboostOnly = version === undefined && estimator.pythonClass.startsWith('xgboost.');
+    if (!verified && !xgboostOnly) {
       context.logger.warn(
         `${path.basename(this.file)} was saved with scikit-learn ${version ?? '(unknown version)'}${version === undefined ? '' : `, ${versionStatus(version).status}`}; ` +
           `the sklearn adapter is verified against ${VERIFIED_SKLEARN_VERSIONS.map((v) => `${v}.x`).join(', ')}. ` +
