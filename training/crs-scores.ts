@@ -7,7 +7,7 @@
  *   (options: --pl 1|2, --cache DIR (default /work/cache-models), --only heldout|train, --concurrency N,
  *    --flagged FILE: only ids an earlier run scored pl1 >= 5)
  *
- * Writes <cache>/crs-pl<N>.jsonl: {"id", "status", "pl1".."pl4", "sqli", "xss", "rce", "lfi", "rfi",
+ * Writes <cache>/crs-pl<N>.jsonl: {"id", "query", "status", "pl1".."pl4", "sqli", "xss", "rce", "lfi", "rfi",
  * "php", "http", "session"} (an absent TX variable is 0; status 0 = no answer). Derived from
  * ../shared/datasets, so it stays outside the repository. A phase-5 rule (test only, id 10099) logs
  * the TX variables with the value's id; the ML plugin is disabled so CRS decides alone.
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   }
   const out = path.join(cache, arg('out', `crs-pl${pl}${only ? `-${only}` : ''}.jsonl`));
   const zero = Object.fromEntries(CRS_SCORE_VARIABLES.map(([short]) => [short, 0]));
-  writeFileSync(out, rows.map((row) => JSON.stringify({ id: row.id, status: status.get(row.id) ?? 0, logged: scores.has(row.id), ...zero, ...scores.get(row.id) })).join('\n') + '\n');
+  writeFileSync(out, rows.map((row) => JSON.stringify({ id: row.id, query: row.query, status: status.get(row.id) ?? 0, logged: scores.has(row.id), ...zero, ...scores.get(row.id) })).join('\n') + '\n');
   process.stdout.write(`wrote ${rows.length} rows (${scores.size} logged) to ${out} in ${Math.round((Date.now() - started) / 1000)} s\n`);
 }
 

@@ -9,7 +9,8 @@ from the datasets. One JSON object per line:
 
 `query` is the value percent-encoded for `GET /?q=<query>`, so that ModSecurity's ARGS:q is the value.
 
-`where` is "arg" (a parameter value), "header" (a request-header value) or "cookie".
+`where` is "arg" (a parameter value), "path", "header" (a request-header value) or "cookie". Training
+rows carry `count`, how often the normalised value occurred in the training sources (a sample weight).
 
 Split by SOURCE, so held-out numbers are about data the model never saw:
 
@@ -97,6 +98,7 @@ def benign_elastic():
             for name, value in query_values(url) if '?' in url else []:
                 yield name, 'arg', 'apache_logs:name'
                 yield value, 'arg', 'apache_logs:query'
+        yield m.group('uri').split('?', 1)[0], 'path', 'apache_logs:path'
         if m.group('ref') not in ('', '-'):
             yield m.group('ref'), 'header', 'apache_logs:referer'
         if m.group('ua') not in ('', '-'):
@@ -106,6 +108,8 @@ def benign_elastic():
 def benign_iscx():
     rows = read_lines(os.path.join(DATA, 'iscx-url2016-benign', 'Benign_list_big_final.csv'))[1:]
     for url in rows:
+        path = '/' + url.split('://', 1)[-1].partition('/')[2].split('?', 1)[0]
+        yield path, 'path', 'Benign_list_big_final.csv:path'
         if '?' not in url:
             continue
         for name, value in query_values(url):
@@ -293,14 +297,23 @@ def build():
     for row in rows:
         labels.setdefault(normalise(row['value']), set()).add(row['label'])
     seen = set()
+    first = {}
     kept = []
     for role in ('train', 'heldout'):
         for row in rows:
             if row['role'] != role:
                 continue
             key = normalise(row['value'])
-            if len(labels[key]) > 1 or key in seen:
+            if len(labels[key]) > 1:
                 continue
+            if key in seen:
+                # a repeat inside the training sources weighs its first copy (real frequency: `1`, `true`)
+                if role == 'train' and key in first:
+                    first[key]['count'] += 1
+                continue
+            if role == 'train':
+                row['count'] = 1
+                first[key] = row
             seen.add(key)
             kept.append(row)
     for row in kept:

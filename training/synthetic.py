@@ -118,6 +118,82 @@ def benign_value(rng):
     return f'{rng.randrange(1, 99999)}', 'numbers'
 
 
+# Added after the everyday-requests table exposed the gap (REPORT.md): form field names, short
+# values, app paths, and varied JSON/XML bodies are missing from the real benign sources.
+FIELDS = ['username', 'user', 'login', 'password', 'pass', 'passwd', 'new_password', 'confirm_password', 'email', 'remember',
+          'remember_me', 'csrf_token', '_token', 'authenticity_token', 'next', 'return_to', 'redirect', 'returnUrl', 'code', 'state',
+          'token', 'otp', 'first_name', 'last_name', 'full_name', 'phone', 'address', 'address1', 'city', 'zip', 'postcode', 'country',
+          'message', 'subject', 'comment', 'body', 'title', 'description', 'qty', 'quantity', 'amount', 'currency', 'coupon', 'plan',
+          'select', 'option', 'choice', 'order', 'sort', 'filter', 'limit', 'offset', 'page', 'per_page', 'fields', 'include', 'expand',
+          'from', 'to', 'date', 'time', 'start', 'end', 'type', 'mode', 'action', 'cmd', 'exec', 'id', 'uid', 'file', 'path', 'url',
+          'callback', 'format', 'lang', 'locale', 'theme', 'debug', 'enabled', 'active', 'admin', 'role', 'group', 'where', 'query']
+SHORT_VALUES = ['true', 'false', 'null', 'none', 'on', 'off', 'yes', 'no', '0', '1', '-1', '/', '*', '-', '.', 'all', 'any', 'asc',
+                'desc', 'select', 'update', 'delete', 'insert', 'drop', 'create', 'exec', 'union', 'order', 'default', 'admin', 'root',
+                'user', 'test', 'password', 'login', 'logout', 'script', 'alert', 'confirm', 'prompt', 'window', 'document', 'include',
+                'system', 'shell', 'bash', 'cat', 'echo', 'ping', 'file', 'etc', 'var', 'tmp', 'home', 'www', 'http', 'https', 'ftp',
+                '50%', '30%', '100%', '(1)', '[]', '{}', '#', '?', '&', '@', 'a+b', '2+2', '(3+4)*2/7', '5*3', '10/2', 'x=1', 'N/A',
+                'c#', 'f#', 'c++', '.net', 'node.js', 'vue.js', 'TRUE', 'FALSE', 'None', 'undefined', 'NaN', '1e6', '0x1F', 'v2', '--',
+                '...', ':)', ';)', ':-(', '<3', '^_^', 'o/', '\\o/']
+APP_PATHS = ['/login', '/logout', '/signin', '/signup', '/register', '/password/forgot', '/password/reset', '/account', '/account/orders',
+             '/admin', '/admin/login', '/api/v1/users', '/api/v1/orders/123', '/api/auth/login', '/api/auth/refresh', '/graphql', '/rpc',
+             '/search', '/s', '/q', '/cart', '/checkout', '/checkout/payment', '/convert', '/calc', '/robots.txt', '/sitemap.xml',
+             '/favicon.ico', '/wp-login.php', '/index.php', '/cgi-bin/search.cgi', '/feed', '/feed.xml', '/.well-known/security.txt',
+             '/static/js/app.js', '/upload', '/download', '/files/report.pdf', '/etc', '/shell', '/exec', '/select', '/union-square']
+ORIGINS = ['https://shop.example.com', 'https://www.example.org', 'http://localhost:3000', 'https://app.example.io',
+           'https://t.co/', 'https://mail.google.com/', 'https://l.facebook.com/', 'https://www.linkedin.com/', 'android-app://com.google.android.gm/']
+JSON_KEYS = ['id', 'name', 'text', 'body', 'title', 'email', 'password', 'username', 'query', 'select', 'filter', 'order', 'sort', 'where',
+             'exec', 'command', 'script', 'type', 'status', 'active', 'enabled', 'tags', 'items', 'data', 'value', 'values', 'settings',
+             'created_at', 'updated_at', 'url', 'path', 'callback', 'token', 'refresh_token', 'note', 'message', 'comment', 'rating']
+
+
+def json_value(rng, depth=0):
+    kind = rng.randrange(9 if depth < 2 else 6)
+    if kind == 0:
+        return rng.choice([True, False, None])
+    if kind == 1:
+        return rng.choice([rng.randrange(10 ** 6), rng.randrange(10000) / 100, -rng.randrange(100)])
+    if kind == 2:
+        return rng.choice(SHORT_VALUES)
+    if kind == 3:
+        return rng.choice(PHRASES + PRODUCTS)
+    if kind == 4:
+        return rng.choice([email(rng), name(rng), address(rng), date(rng), jwt(rng)[:60], token(rng, 24)])
+    if kind == 5:
+        return rng.choice(['# Title\n- one\n- **two**\n\n[link](https://example.com/x)', 'line one\nline two', 'a, b; c', 'x > 3 && y < 5'])
+    if kind == 6:
+        return [json_value(rng, depth + 1) for _ in range(rng.randrange(0, 4))]
+    return {rng.choice(JSON_KEYS): json_value(rng, depth + 1) for _ in range(rng.randrange(1, 5))}
+
+
+def json_body(rng):
+    return json.dumps({rng.choice(JSON_KEYS): json_value(rng) for _ in range(rng.randrange(1, 6))}, ensure_ascii=rng.random() < 0.5,
+                      separators=rng.choice([(',', ':'), (', ', ': ')]))
+
+
+def xml_body(rng):
+    tag = rng.choice(['order', 'item', 'customer', 'note', 'request', 'user'])
+    inner = ''.join(f'<{k}>{rng.choice(PHRASES + PRODUCTS + [name(rng), email(rng), str(rng.randrange(999))])}</{k}>'
+                    for k in rng.sample(JSON_KEYS, rng.randrange(1, 5))).replace('&', '&amp;')
+    head = rng.choice(['<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0"?>', ''])
+    return f'{head}<{tag} id="{rng.randrange(9999)}">{inner}</{tag}>'
+
+
+def form_value(rng):
+    kind = rng.randrange(6)
+    if kind == 0:
+        return rng.choice(FIELDS), 'field-names'
+    if kind == 1:
+        return rng.choice(SHORT_VALUES), 'short-values'
+    if kind == 2:
+        return rng.choice(APP_PATHS) + rng.choice(['', '', '/' + str(rng.randrange(999)), '.json']), 'app-paths'
+    if kind == 3:
+        return json_body(rng), 'json-bodies'
+    if kind == 4:
+        return xml_body(rng), 'xml-bodies'
+    return rng.choice([token(rng, 10) + rng.choice(['!', '#', '$', '@', '%', '&', '*']) + str(rng.randrange(99)),
+                       '-'.join(rng.choice(['blue', 'sky', 'horse', 'battery', 'staple', 'red']) for _ in range(3)) + str(rng.randrange(99))]), 'passwords'
+
+
 def benign_header(rng):
     kind = rng.randrange(6)
     v, m = rng.randrange(60, 131), rng.randrange(1, 9)
@@ -130,7 +206,8 @@ def benign_header(rng):
     if kind == 3:
         return rng.choice(ENCODINGS), 'accept-encoding'
     if kind == 4:
-        return rng.choice(['https://www.google.com/', 'https://shop.example.com/cart?step=2', 'https://www.bing.com/search?q=' + rng.choice(PRODUCTS).replace(' ', '+')]), 'referers'
+        return rng.choice(['https://www.google.com/', 'https://shop.example.com/cart?step=2', 'https://www.bing.com/search?q=' + rng.choice(PRODUCTS).replace(' ', '+'),
+                           rng.choice(ORIGINS), rng.choice(ORIGINS) + rng.choice(APP_PATHS)[1:]]), 'referers'
     return 'Bearer ' + jwt(rng), 'authorization'
 
 
@@ -182,6 +259,9 @@ def generate(rng):
     """Yields (value, label, class, file, where) rows."""
     for _ in range(9000):
         value, kind = benign_value(rng)
+        yield value, 0, 'benign', 'synthetic:' + kind, 'arg'
+    for _ in range(6000):
+        value, kind = form_value(rng)
         yield value, 0, 'benign', 'synthetic:' + kind, 'arg'
     for _ in range(2500):
         value, kind = benign_header(rng)

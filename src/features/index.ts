@@ -8,3 +8,5 @@ export { extractWafV1, WAF_V1_FEATURE_NAMES, wafV1 } from './waf-v1';
 
 /** The extractors every server knows; `src/container.ts` registers them. Versioned names only. */
 export const builtInExtractors: readonly FeatureExtractor[] = [wafV1];
+export { payloadItemsV1, percentDecode, PAYLOAD_V1_SKIPPED_HEADERS, PAYLOAD_V1_STEP, PAYLOAD_V1_WINDOW } from './payload-v1';
+export { TEXT_VIEWS, type TextView } from './text-views';
