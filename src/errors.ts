@@ -69,16 +69,26 @@ export class UsageError extends CrsMlError {
   readonly code = 'USAGE';
 }
 
-/** Formats an error and its `cause` chain on one line, the way operators read logs. */
+/**
+ * Formats an error and its `cause` chain on one line, the way operators read logs:
+ * `outer message. Reason: inner message. Reason: ...`.
+ *
+ * The wrapping rule: each cause is said once. Many wrappers write their cause into their own
+ * message (`cannot read x: ENOENT ...`) *and* keep it as `cause` for code that inspects it; a cause
+ * whose message the line already holds is therefore skipped, never printed twice. Errors from
+ * another realm (a vm context, a user adapter compiled apart) count as errors by their `message`.
+ */
 export function describeError(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
-    if (current instanceof Error) {
-      parts.push(current.message);
+    const message = (current as { message?: unknown }).message;
+    if (typeof current === 'object' && typeof message === 'string') {
+      if (parts.length === 0 || !parts.some((part) => part.includes(message))) parts.push(message);
       current = (current as { cause?: unknown }).cause;
     } else {
-      parts.push(String(current));
+      const text = String(current);
+      if (!parts.some((part) => part.includes(text))) parts.push(text);
       break;
     }
   }

@@ -5,6 +5,7 @@ import type { ExtractorRegistry } from '../features/extractor-registry';
 import type { FeatureExtractor } from '../features/feature-extractor';
 import type { Logger } from '../logger';
 import type { AdapterRegistry } from './adapter-registry';
+import { decisionRuleOf, describeDecisionRule } from './decision-rule';
 import { readManifest, type ModelManifest } from './manifest';
 import type { AdapterContext, Decision, ModelAdapter } from './model-adapter';
 
@@ -75,7 +76,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     adapter,
     summary:
       `model "${name}" (adapter ${description.name}, ${file}, output ${manifest.output ?? description.output}, ` +
-      `anomaly when score ${manifest.anomalyWhen === 'below' ? '<' : '>'} ${manifest.threshold})`,
+      `${describeDecisionRule(decisionRuleOf(adapter, manifest))})`,
     judge: async (request) => (await scoreBatch([request]))[0],
     judgeBatch: scoreBatch,
     dispose: async () => {

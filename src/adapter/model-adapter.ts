@@ -13,6 +13,11 @@ export interface AdapterDescription {
   readonly inputKind: InputKind;
   /** What the score means, e.g. "IsolationForest.decision_function: lower is more anomalous". */
   readonly output: string;
+  /**
+   * For adapters with their own `decide`: the rule in words, for `GET /info` and the startup line
+   * (e.g. "anomaly when the predicted label is 'attack'"). Ignored without `decide`.
+   */
+  readonly decision?: string;
 }
 
 /** Everything an adapter may use while loading; built once at startup. */

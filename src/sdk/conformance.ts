@@ -28,15 +28,18 @@ export interface ConformanceOptions {
   readonly title?: string;
 }
 
-/** The few jest globals the suite uses, looked up when called so the SDK does not depend on jest. */
+/**
+ * The two test functions the suite uses: jest's globals when present (looked up when called, so the
+ * SDK does not depend on jest), else Node's own `node:test` (so `node --test` runs it, no install).
+ */
 interface JestGlobals {
   describe(name: string, body: () => void): void;
   it(name: string, body: () => Promise<void>): void;
 }
 
 /**
- * Declares a jest `describe` block with the standard adapter suite: call it at the top level of a
- * `*.test.ts` file. Each check uses fresh instances loaded from the same manifest:
+ * Declares a `describe` block with the standard adapter suite: call it at the top level of a test
+ * file run by jest (or a jest-compatible runner) or by `node --test`. Each check uses fresh instances loaded from the same manifest:
  *
  * - the static `adapterName` is a registry name, `describe()` returns it, a known input kind and an output text;
  * - the class registers in an `AdapterRegistry` and `load` then `warmUp` resolve;
@@ -49,10 +52,7 @@ interface JestGlobals {
  * describeAdapterConformance({ adapter: MyAdapter, modelsDir: 'saved_models', requests: [benign, attack] });
  */
 export function describeAdapterConformance(options: ConformanceOptions): void {
-  const { describe, it } = globalThis as unknown as JestGlobals;
-  if (typeof describe !== 'function' || typeof it !== 'function') {
-    throw new Error('describeAdapterConformance must be called inside a jest (or jest-compatible) test file.');
-  }
+  const { describe, it } = testFunctions();
   const { adapter: AdapterClass, requests } = options;
   if (requests.length === 0) throw new Error('describeAdapterConformance needs at least one request.');
   const tolerance = options.tolerance ?? 1e-9;
@@ -144,4 +144,10 @@ function contextOf(options: ConformanceOptions): AdapterContext {
 
 function check(condition: boolean, message: string): void {
   if (!condition) throw new Error(`adapter conformance: ${message}`);
+}
+
+function testFunctions(): JestGlobals {
+  const globals = globalThis as unknown as Partial<JestGlobals>;
+  if (typeof globals.describe === 'function' && typeof globals.it === 'function') return globals as JestGlobals;
+  return require('node:test') as JestGlobals;
 }

@@ -24,6 +24,8 @@ export interface AdapterDefinition<Input = unknown, State extends object = objec
   readonly inputKind: InputKind;
   /** What the score means, for logs and `GET /info`: "rule points: higher is worse". */
   readonly output: string;
+  /** With `decide`: the rule in words, shown by `GET /info` instead of the manifest's threshold. */
+  readonly decision?: string;
   load?(this: DefinedAdapter<Input, State>, context: AdapterContext): Promise<void> | void;
   warmUp?(this: DefinedAdapter<Input, State>): Promise<void> | void;
   toInput?(this: DefinedAdapter<Input, State>, request: MlRequest): Input;
@@ -42,7 +44,7 @@ const OPTIONAL_HOOKS = ['warmUp', 'toInput', 'decide', 'dispose'] as const;
  * @throws AdapterError when the name is empty or `score` is missing
  */
 export function defineAdapter<Input = unknown, State extends object = object>(definition: AdapterDefinition<Input, State>): ModelAdapterClass {
-  const { name, inputKind, output } = definition;
+  const { name, inputKind, output, decision } = definition;
   if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
     throw new AdapterError(`defineAdapter: "name" must be a registry name like "my-adapter", got ${JSON.stringify(name)}.`);
   }
@@ -53,7 +55,7 @@ export function defineAdapter<Input = unknown, State extends object = object>(de
     context!: AdapterContext;
 
     describe(): AdapterDescription {
-      return { name, inputKind, output };
+      return decision === undefined ? { name, inputKind, output } : { name, inputKind, output, decision };
     }
 
     async load(context: AdapterContext): Promise<void> {

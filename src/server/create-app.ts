@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { decisionRuleOf } from '../adapter/decision-rule';
 import type { LoadedModel } from '../adapter/load-model';
 import { RequestFormatError, RequestTooLargeError } from '../errors';
 import type { Logger } from '../logger';
@@ -22,7 +23,8 @@ export interface AppOptions {
  * - `GET /`  -> `200 Service is up` once the model is loaded, `503` before.
  * - `POST /` -> `200 score=<n>` (pass), `401 score=<n>` (anomaly), `400 <reason>` (bad body),
  *   `413` (body over the limit).
- * - `GET /info` -> the manifest and the adapter's description, as JSON.
+ * - `GET /info` -> the adapter's description, the decision rule (the manifest's threshold, or the
+ *   adapter's own `decide`) and the manifest, as JSON.
  */
 export function createApp(options: AppOptions): express.Express {
   const { logger } = options;
@@ -35,7 +37,8 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/info', (_req, res) => {
     const model = options.model();
     if (model === undefined) return send(res, LOADING);
-    res.status(200).json({ summary: model.summary, adapter: model.adapter.describe(), manifest: model.manifest });
+    const decision = decisionRuleOf(model.adapter, model.manifest);
+    res.status(200).json({ summary: model.summary, adapter: model.adapter.describe(), decision, manifest: model.manifest });
   });
 
   app.post('/', express.raw({ type: () => true, limit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }), async (req: Request, res: Response) => {

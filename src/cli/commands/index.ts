@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import * as calibrate from './calibrate';
 import * as evalModel from './eval';
 import * as features from './features';
+import * as init from './init';
 import * as inspect from './inspect';
 import * as parse from './parse';
 import * as serve from './serve';
@@ -14,4 +15,5 @@ export const COMMANDS: ReadonlyArray<{ register(program: Command): void }> = [
   inspect,
   calibrate,
   evalModel,
+  init,
 ];

@@ -8,7 +8,7 @@ export function register(program: Command): void {
   program
     .command('parse')
     .description('show what the server sees in one raw POST body from the Lua client')
-    .option('--input <file>', 'file holding the raw body (default: standard input)')
+    .option('--input <file>', 'file holding the raw body ("-" or none: standard input)')
     .action((options: { input?: string }) => {
       process.exitCode = parseCommand(readInput(options.input), (line) => process.stdout.write(line), (line) => process.stderr.write(line));
     });
@@ -25,10 +25,12 @@ export function parseCommand(body: Uint8Array, out: (text: string) => void, err:
   }
 }
 
-function readInput(file: string | undefined): Buffer {
+/** The raw body from `file`, or from standard input for `-` or no `--input`, as `features` reads. */
+export function readInput(file: string | undefined): Buffer {
+  const stdin = file === undefined || file === '-';
   try {
-    return readFileSync(file ?? 0);
+    return readFileSync(stdin ? 0 : file);
   } catch (cause) {
-    throw new UsageError(`cannot read ${file ?? 'standard input'}: ${describeError(cause)}`, { cause });
+    throw new UsageError(`cannot read ${stdin ? 'standard input' : file}: ${describeError(cause)}`, { cause });
   }
 }

@@ -9,11 +9,13 @@ import { createContainer, TOKENS } from '../../container';
 import { UsageError, describeError } from '../../errors';
 import type { ExtractorRegistry } from '../../features/extractor-registry';
 import { LOG_LEVELS, type Logger, type LogLevel } from '../../logger';
+import { resolveModelsDir } from '../resolve-models-dir';
 import { DEFAULT_MAX_BODY_BYTES } from '../../server/create-app';
 import { createRequestListener } from '../../server/create-request-listener';
 
 export interface ServeOptions {
-  models: string;
+  /** Undefined: ./saved_models, else the bundled default (resolve-models-dir.ts). */
+  models?: string;
   adapters?: string;
   host: string;
   port: number;
@@ -25,7 +27,7 @@ export function register(program: Command): void {
   program
     .command('serve', { isDefault: true })
     .description('serve the model of a models directory to the Lua client (the default command)')
-    .addOption(new Option('--models <dir>', 'models directory holding manifest.json').default('saved_models').env('CRS_ML_MODELS'))
+    .addOption(new Option('--models <dir>', 'models directory holding manifest.json (default: ./saved_models, else the bundled default)').env('CRS_ML_MODELS'))
     .addOption(new Option('--adapters <dir>', 'folder (or file) of user adapters: .js, or .ts transpiled at load (docs/sdk.md)').env('CRS_ML_ADAPTERS'))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1').env('CRS_ML_HOST'))
     .addOption(new Option('--port <port>', 'port to listen on').default(5000).env('CRS_ML_PORT').argParser(parsePort))
@@ -51,12 +53,13 @@ export async function serve(options: ServeOptions): Promise<{ server: Server; mo
   const adapters = container.resolve<AdapterRegistry>(TOKENS.AdapterRegistry);
   const extractors = container.resolve<ExtractorRegistry>(TOKENS.ExtractorRegistry);
 
+  const models = resolveModelsDir(options.models);
   let model: LoadedModel | undefined;
   const listener = createRequestListener({ model: () => model, logger, maxBodyBytes: options.maxBodyBytes });
   const server = await listen(createServer(listener), options.host, options.port);
 
   try {
-    const modelsDir = path.resolve(options.models);
+    const modelsDir = models.dir;
     const manifest = readManifest(modelsDir);
     if (options.adapters !== undefined) loadUserAdapters(options.adapters, adapters, logger, extractors);
     if (manifest.adapters !== undefined) loadUserAdapters(path.resolve(modelsDir, manifest.adapters), adapters, logger, extractors);
@@ -65,7 +68,7 @@ export async function serve(options: ServeOptions): Promise<{ server: Server; mo
     server.close();
     throw error;
   }
-  logger.info(`serving ${model.summary} on http://${options.host}:${addressPort(server)}/`);
+  logger.info(`serving ${model.summary} on http://${options.host}:${addressPort(server)}/${models.bundled ? `: ${models.note}` : ''}`);
 
   const shutdown = (signal: string) => {
     logger.info(`${signal} received, closing`);
