@@ -12,13 +12,16 @@ Use:
     python3 crs_ml_features.py --input REQUESTS.jsonl [--extractor waf-v1]   # one JSON array per line
 
 A request is a dict: method, path (str), args, files (lists of (name, str) pairs), sizes (list of
-(name, number) pairs), hour, day (int), body (str, optional). Parity rules kept on purpose:
+(name, number) pairs), hour, day (int), body (str, optional), version (1 or 2) and, in contract v2,
+headers, cookies (lists of (name, str) pairs) and crs (list of (name, float) pairs: CRS's scores),
+each optional. waf-v1 reads none of the v2 fields. Parity rules kept on purpose:
 lengths are code points; lowercasing is ASCII-only; regexes use explicit ASCII classes; log2 is
 computed from + - * / only (see _log2_int) so no libm difference can leak in. Counts and lengths are
 returned as log2(1 + n) (LOG_SCALED), the other columns as they are.
 """
 import argparse
 import json
+import math
 import re
 import sys
 
@@ -295,16 +298,23 @@ class RequestLineError(ValueError):
     pass
 
 
-def _pairs(value, field, numeric=False):
+def _pairs(value, field, numeric=False, scores=False):
     if isinstance(value, _Pairs):
         pairs = list(value)
     else:
-        raise RequestLineError('field "%s" must be a JSON object of %s' % (field, 'byte counts' if numeric else 'strings'))
+        what = 'byte counts' if numeric else 'finite numbers' if scores else 'strings'
+        raise RequestLineError('field "%s" must be a JSON object of %s' % (field, what))
     out = []
     for name, v in pairs:
         if not isinstance(name, str):
             raise RequestLineError('field "%s": names must be strings' % field)
-        if numeric:
+        if scores:
+            # json.loads reads 1e999 as inf; CRS scores must be finite, as the server checks
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise RequestLineError('field "%s": %s must be a finite JSON number (a CRS score, e.g. 5), got %r'
+                                       % (field, json.dumps(name), v))
+            v = float(v)
+        elif numeric:
             if isinstance(v, str) and re.fullmatch('[0-9]{1,15}', v):
                 v = int(v)
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < 10 ** 15:
@@ -341,7 +351,7 @@ def parse_request_line(line):
         if k in obj:
             raise RequestLineError('field "%s" is given twice' % k)
         obj[k] = v
-    unknown = set(obj) - {'method', 'path', 'args', 'files', 'sizes', 'hour', 'day', 'body'}
+    unknown = set(obj) - {'method', 'path', 'args', 'files', 'sizes', 'hour', 'day', 'body', 'v'} - set(V2_FIELDS)
     if unknown:
         raise RequestLineError('unknown field(s): %s' % ', '.join(sorted(unknown)))
     for field in ('method', 'path'):
@@ -364,7 +374,29 @@ def parse_request_line(line):
     }
     if 'body' in obj:
         request['body'] = obj['body']
+    request['version'] = _version(obj)
+    for field in V2_FIELDS:
+        if field in obj:
+            request[field] = _pairs(obj[field], field, scores=field == 'crs')
     return request
+
+
+# Contract v2's fields (docs/contract.md); a line with any of them and no "v" is version 2.
+V2_FIELDS = ('headers', 'cookies', 'crs')
+
+
+def _version(obj):
+    has_v2 = [field for field in V2_FIELDS if field in obj]
+    if 'v' not in obj:
+        return 2 if has_v2 else 1
+    v = obj['v']
+    if isinstance(v, str) and v in ('1', '2'):
+        v = int(v)
+    if isinstance(v, bool) or not isinstance(v, int) or v not in (1, 2):
+        raise RequestLineError('field "v" is not a contract version this server understands (2, or none for version 1), got %r' % (v,))
+    if v == 1 and has_v2:
+        raise RequestLineError('field "%s" is a contract v2 field; give "v": 2 with it' % has_v2[0])
+    return v
 
 
 def main(argv=None):

@@ -2,20 +2,24 @@ import { RequestFormatError } from '../errors';
 
 /**
  * Parses a strict JSON object whose values are strings or numbers into ordered `[name, value]`
- * pairs, keeping repeated names (JSON.parse would keep only the last one). Numbers are kept as
- * their source text, so `"sizes":{"FILES_SIZES:f":1024}` and `{"FILES_SIZES:f":"1024"}` agree.
+ * pairs, keeping repeated names (JSON.parse would keep only the last one). By default numbers are
+ * kept as their source text, so `"sizes":{"FILES_SIZES:f":1024}` and `{"FILES_SIZES:f":"1024"}`
+ * agree; with `numbers: 'value'` they become JavaScript numbers (`1e999` is `Infinity`), so a
+ * validator can tell a JSON number from a string (v2's `headers`, `cookies`, `crs`).
  *
  * @param field the form field it came from, for error messages
  * @throws RequestFormatError naming the field and the character offset
  */
-export function parseJsonPairs(text: string, field: string): Array<[string, string]> {
+export function parseJsonPairs(text: string, field: string, numbers?: 'text'): Array<[string, string]>;
+export function parseJsonPairs(text: string, field: string, numbers: 'value'): Array<[string, string | number]>;
+export function parseJsonPairs(text: string, field: string, numbers: 'text' | 'value' = 'text'): Array<[string, string | number]> {
   let i = skipSpace(text, 0);
   const fail = (what: string): never => {
     throw new RequestFormatError(`field "${field}": ${what} at character ${i} (url-encoded bodies carry strict JSON objects of strings).`);
   };
   if (text[i] !== '{') fail('expected "{"');
   i = skipSpace(text, i + 1);
-  const pairs: Array<[string, string]> = [];
+  const pairs: Array<[string, string | number]> = [];
   if (text[i] === '}') i = skipSpace(text, i + 1);
   else {
     for (;;) {
@@ -24,13 +28,13 @@ export function parseJsonPairs(text: string, field: string): Array<[string, stri
       i = skipSpace(text, i);
       if (text[i] !== ':') fail('expected ":"');
       i = skipSpace(text, i + 1);
-      let value: string;
+      let value: string | number;
       if (text[i] === '"') value = readString();
       else {
         const number = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
         if (number === null) return fail('expected a string or number value');
-        value = number[0];
-        i += value.length;
+        i += number[0].length;
+        value = numbers === 'value' ? Number(number[0]) : number[0];
       }
       pairs.push([name, value]);
       i = skipSpace(text, i);

@@ -11,6 +11,7 @@
  * | hour   | TIME_HOUR            | integer 0–23             | `7`                          |
  * | day    | TIME_DAY             | integer 1–31             | `29`                         |
  * | body   | REQUEST_BODY         | string, optional         | raw body when not a form     |
+ * | version | (the `v` field)    | 1 or 2                   | `2` (absent: 1)              |
  * | headers | REQUEST_HEADERS     | ordered (name, value)s, optional (v2) | `[["REQUEST_HEADERS:User-Agent", "curl/8"]]` |
  * | cookies | REQUEST_COOKIES     | ordered (name, value)s, optional (v2) | `[["REQUEST_COOKIES:lang", "en"]]` |
  * | crs    | TX (CRS's scores)    | ordered (name, number)s, optional (v2) | `[["sql_injection_score", 5], ["inbound_anomaly_score_pl1", 5]]` |
@@ -53,16 +54,21 @@ export function requestText(request: MlRequest): string {
 
 /**
  * Serialises a request as the one-line JSON object the `parse` command prints and `features` reads:
- * `{"method","path","args":{...},"files":{...},"sizes":{...},"hour","day"}`. Repeated names are kept
- * as repeated keys (valid JSON text), so nothing the WAF sent is dropped.
+ * `{"v","method","path","args":{...},"files":{...},"sizes":{...},"hour","day"}`, then `body`,
+ * `headers`, `cookies` and `crs` when present. `v` is the contract version (1 when the request does
+ * not say). Repeated names are kept as repeated keys (valid JSON text), so nothing the WAF sent is
+ * dropped.
  */
 export function requestToJson(request: MlRequest): string {
   const pairs = <V>(fields: FieldPairs<V>): string =>
     `{${fields.map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)}`).join(',')}}`;
-  const head = `{"method":${JSON.stringify(request.method)},"path":${JSON.stringify(request.path)}`;
+  const optional = <V>(name: string, fields: FieldPairs<V> | undefined): string =>
+    fields === undefined ? '' : `,"${name}":${pairs(fields)}`;
+  const head = `{"v":${request.version ?? 1},"method":${JSON.stringify(request.method)},"path":${JSON.stringify(request.path)}`;
   const body = request.body === undefined ? '' : `,"body":${JSON.stringify(request.body)}`;
   return (
     `${head},"args":${pairs(request.args)},"files":${pairs(request.files)},"sizes":${pairs(request.sizes)}` +
-    `,"hour":${request.hour},"day":${request.day}${body}}`
+    `,"hour":${request.hour},"day":${request.day}${body}` +
+    `${optional('headers', request.headers)}${optional('cookies', request.cookies)}${optional('crs', request.crs)}}`
   );
 }

@@ -1,7 +1,7 @@
 import { RequestFormatError } from '../errors';
 import { decodeFormComponent } from './decode';
 import { parseJsonPairs } from './json-pairs';
-import type { RawRequestFields } from './raw-fields';
+import { V2_FIELDS, type RawRequestFields, type V2Field } from './raw-fields';
 
 type FieldReader = (fields: RawRequestFields, value: string) => void;
 
@@ -15,17 +15,25 @@ const KNOWN_FIELDS = new Map<string, FieldReader>([
   ['hour', (f, v) => (f.hour = v)],
   ['day', (f, v) => (f.day = v)],
   ['body', (f, v) => (f.body = v)],
+  ['v', (f, v) => (f.v = v)],
 ]);
+
+const IS_V2_FIELD = new Set<string>(V2_FIELDS);
 
 /**
  * Parses a properly url-encoded body (what our own Lua client sends): `&`-separated `name=value`
  * pairs, each side percent-decoded (`+` is a space) and read as UTF-8 with surrogateescape.
  * `args`, `files` and `sizes` hold strict JSON objects. A known field given twice is an error:
  * two different answers to "what is the path" cannot both be scored.
+ *
+ * Contract v2 (`v=2`, in any position) adds `headers`, `cookies` and `crs`, strict JSON objects whose
+ * numbers stay numbers for validation. Without `v=2` they are ignored like any unknown field, so a
+ * version 1 body means exactly what it always did.
  */
 export function parseUrlEncodedBody(bytes: Uint8Array): RawRequestFields {
   const fields: RawRequestFields = {};
   const seen = new Set<string>();
+  const v2Values: Array<[V2Field, Uint8Array]> = []; // decoded only when v=2
   let start = 0;
   while (start <= bytes.length) {
     let end = bytes.indexOf(0x26, start); // '&'
@@ -35,13 +43,17 @@ export function parseUrlEncodedBody(bytes: Uint8Array): RawRequestFields {
       const eq = part.indexOf(0x3d); // '='
       const name = decodeFormComponent(eq < 0 ? part : part.subarray(0, eq));
       const reader = KNOWN_FIELDS.get(name);
-      if (reader !== undefined) {
+      const isV2 = reader === undefined && IS_V2_FIELD.has(name);
+      if (reader !== undefined || isV2) {
         if (seen.has(name)) throw new RequestFormatError(`field "${name}" is given twice.`);
         seen.add(name);
-        reader(fields, eq < 0 ? '' : decodeFormComponent(part.subarray(eq + 1)));
+        const value = eq < 0 ? part.subarray(part.length) : part.subarray(eq + 1);
+        if (isV2) v2Values.push([name as V2Field, value]);
+        else reader!(fields, decodeFormComponent(value));
       }
     }
     start = end + 1;
   }
+  if (fields.v === '2') for (const [name, value] of v2Values) fields[name] = parseJsonPairs(decodeFormComponent(value), name, 'value');
   return fields;
 }

@@ -1,16 +1,19 @@
 import type { MlRequest } from '../contract/ml-request';
 import { parseJsonPairs } from '../contract/json-pairs';
-import type { RawRequestFields } from '../contract/raw-fields';
+import { V2_FIELDS, type RawRequestFields } from '../contract/raw-fields';
 import { toMlRequest } from '../contract/request.dto';
 import { RequestFormatError } from '../errors';
 
 type Reader = (fields: RawRequestFields, text: string) => void;
 
+/** Fields that may be written as JSON numbers (`"hour":7`) as well as strings (`"hour":"07"`). */
+const NUMERIC = new Set(['hour', 'day', 'v']);
+
 const asText = (field: string, text: string): string => {
   const value: unknown = JSON.parse(text);
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' && (field === 'hour' || field === 'day')) return text;
-  throw new RequestFormatError(`field "${field}" must be a ${field === 'hour' || field === 'day' ? 'number or string' : 'string'}`);
+  if (typeof value === 'number' && NUMERIC.has(field)) return text;
+  throw new RequestFormatError(`field "${field}" must be a ${NUMERIC.has(field) ? 'number or string' : 'string'}`);
 };
 
 /** The fields of a request line, each read from its JSON source text. */
@@ -23,13 +26,19 @@ const FIELDS = new Map<string, Reader>([
   ['args', (f, t) => (f.args = parseJsonPairs(t, 'args'))],
   ['files', (f, t) => (f.files = parseJsonPairs(t, 'files'))],
   ['sizes', (f, t) => (f.sizes = parseJsonPairs(t, 'sizes'))],
+  ['v', (f, t) => (f.v = asText('v', t))],
+  ['headers', (f, t) => (f.headers = parseJsonPairs(t, 'headers', 'value'))],
+  ['cookies', (f, t) => (f.cookies = parseJsonPairs(t, 'cookies', 'value'))],
+  ['crs', (f, t) => (f.crs = parseJsonPairs(t, 'crs', 'value'))],
 ]);
 
 /**
- * One JSON line — `{"method":"POST","path":"/x","args":{"ARGS:q":"..."},"files":{},"sizes":{},
+ * One JSON line — `{"v":1,"method":"POST","path":"/x","args":{"ARGS:q":"..."},"files":{},"sizes":{},
  * "hour":7,"day":29}`, the shape `requestToJson` prints — to a validated {@link MlRequest}.
  * Repeated argument names are kept (JSON.parse would keep only the last), and the same rules as the
  * server's POST parser apply (`toMlRequest`): sizes are byte counts given as numbers or digit strings.
+ * `v` is optional: without it a line holding `headers`, `cookies` or `crs` is version 2, any other
+ * version 1 (so lines written before v2 still read the same).
  *
  * @throws RequestFormatError / RequestValidationError saying what is wrong; callers add the line number
  */
@@ -66,6 +75,7 @@ export function parseRequestLine(line: string): MlRequest {
     else if (line[i] !== '}') fail('expected "," or "}"');
   }
   if (skipSpace(line, i + 1) !== line.length) fail('unexpected text after the object');
+  if (fields.v === undefined && V2_FIELDS.some((name) => fields[name] !== undefined)) fields.v = '2';
   return toMlRequest(fields);
 }
 

@@ -12,7 +12,7 @@ describe('crs-ml-server parse', () => {
     const { code, out } = run('method=POST&path=/x&args={"ARGS:q":"say $#$hi$#$","ARGS:q":"2"}&files={}&sizes={"FILES_SIZES:f":"3"}&hour=07&day=29');
     expect(code).toBe(0);
     expect(out).toBe(
-      '{"method":"POST","path":"/x","args":{"ARGS:q":"say \\"hi\\"","ARGS:q":"2"},"files":{},"sizes":{"FILES_SIZES:f":3},"hour":7,"day":29}\n',
+      '{"v":1,"method":"POST","path":"/x","args":{"ARGS:q":"say \\"hi\\"","ARGS:q":"2"},"files":{},"sizes":{"FILES_SIZES:f":3},"hour":7,"day":29}\n',
     );
   });
 

@@ -25,6 +25,7 @@ describe('legacy raw bodies (the original Lua client)', () => {
       sizes: [],
       hour: 7,
       day: 29,
+      version: 1,
     });
   });
 

@@ -25,6 +25,7 @@ describe('parseRequestLine', () => {
       hour: 7,
       day: 29,
       body: 'raw',
+      version: 1,
     });
   });
 
