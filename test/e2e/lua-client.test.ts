@@ -90,6 +90,10 @@ describeServers('machine-learning-client.lua against the CLI server', () => {
         sizes: [['FILES_SIZES:up', 1024]],
         hour: 7,
         day: 29,
+        version: 2,
+        headers: [],
+        cookies: [],
+        crs: [],
       });
     });
 
@@ -140,6 +144,12 @@ describeServers('machine-learning-client.lua against the CLI server', () => {
         ]);
         // Only CRS's own names, only integers, as JSON numbers; scores a request lacks are not sent.
         expect(fields.get('crs')).toBe('{"inbound_anomaly_score_pl1":5,"inbound_anomaly_score_pl2":0,"sql_injection_score":5,"xss_score":0}');
+        // And the server's parser reads them so.
+        const parsed = parseRequestBody(record.bodies[record.bodies.length - 1]);
+        expect(parsed.version).toBe(2);
+        expect(parsed.crs).toEqual([['inbound_anomaly_score_pl1', 5], ['inbound_anomaly_score_pl2', 0], ['sql_injection_score', 5], ['xss_score', 0]]);
+        expect(parsed.headers).toEqual(pairsField(fields, 'headers'));
+        expect(parsed.cookies).toEqual(pairsField(fields, 'cookies'));
       });
 
       test('exclude_headers / redact_cookies patterns, and each part switched off', async () => {
