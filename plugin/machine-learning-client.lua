@@ -259,13 +259,13 @@ local function build_body(v3)
     end
   end
   if tx("send_crs_scores", "1") == "1" then
+    -- Names are ours (letters, digits, "_": nothing to encode), values integers.
     local scores = {}
     for _, name in ipairs(CRS_SCORES) do
       local value = m.getvar("tx." .. name, "none")
-      if value ~= nil and value:match("^%-?%d+$") then scores[#scores + 1] = { name = name, value = value } end
+      if value ~= nil and value:find("^%-?%d+$") then scores[#scores + 1] = "%22" .. name .. "%22%3A" .. value end
     end
-    out[#out + 1] = "&crs="
-    put_object(out, scores, true)
+    out[#out + 1] = "&crs=%7B" .. table.concat(scores, "%2C") .. "%7D"
   end
   return table.concat(out)
 end

@@ -3,7 +3,8 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { cannotRun, detectEnvironment } from './support/environment';
+import { cannotRun } from './support/cannot-run';
+import { detectEnvironment } from './support/environment';
 import { createLuaDriver } from './support/lua-driver';
 import { freePort, startEndpoint, type Endpoint } from './support/ml-endpoints';
 

@@ -59,6 +59,11 @@ export abstract class WafInstance {
     chmodSync(path.join(this.dir, 'tmp'), 0o777);
   }
 
+  /** The server's main process (Apache's parent, nginx's master), once started. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get errorLogPath(): string {
     return path.join(this.dir, 'error.log');
   }
