@@ -146,6 +146,14 @@ JSON_KEYS = ['id', 'name', 'text', 'body', 'title', 'email', 'password', 'userna
              'created_at', 'updated_at', 'url', 'path', 'callback', 'token', 'refresh_token', 'note', 'message', 'comment', 'rating']
 
 
+HOSTS_BENIGN = ['example.com', 'www.example.com', 'shop.example.com', 'api.example.com', 'localhost', 'localhost:8080', '127.0.0.1:3000',
+                'm.example.co.uk', 'app.example.io', '10.0.0.12', 'example.org:443', 'static.example.net']
+MULTILINGUAL = ['Réunion à 14h', 'Où est la gare ?', "J'ai oublié mon mot de passe", 'Größe und Farbe wählen', 'Straße 12, München',
+                '¿Dónde está mi pedido?', 'Añadir al carrito', 'Dziękuję za zamówienie', 'Ça coûte combien ?', 'Zürich – Genève',
+                'Crème brûlée à la vanille', 'Perché non funziona?', 'São Paulo, Brasil', 'Søren Kierkegaard', 'Ελληνικά κείμενα',
+                'Привет, как дела?', '東京都渋谷区', '北京天气', 'مرحبا بالعالم', 'नमस्ते दुनिया', 'Café – 3,50 €']
+
+
 def json_value(rng, depth=0):
     kind = rng.randrange(9 if depth < 2 else 6)
     if kind == 0:
@@ -159,7 +167,8 @@ def json_value(rng, depth=0):
     if kind == 4:
         return rng.choice([email(rng), name(rng), address(rng), date(rng), jwt(rng)[:60], token(rng, 24)])
     if kind == 5:
-        return rng.choice(['# Title\n- one\n- **two**\n\n[link](https://example.com/x)', 'line one\nline two', 'a, b; c', 'x > 3 && y < 5'])
+        return rng.choice(['# Title\n- one\n- **two**\n\n[link](https://example.com/x)', 'line one\nline two', 'a, b; c', 'x > 3 && y < 5',
+                           '## Notes\n1. eggs (free range)\n2. *milk*\n\n> quoted', '- [ ] todo\n- [x] done', rng.choice(MULTILINGUAL)])
     if kind == 6:
         return [json_value(rng, depth + 1) for _ in range(rng.randrange(0, 4))]
     return {rng.choice(JSON_KEYS): json_value(rng, depth + 1) for _ in range(rng.randrange(1, 5))}
@@ -179,7 +188,13 @@ def xml_body(rng):
 
 
 def form_value(rng):
-    kind = rng.randrange(6)
+    kind = rng.randrange(9)
+    if kind == 6:
+        return rng.choice(MULTILINGUAL) + rng.choice(['', ' ' + str(rng.randrange(99)), ' ' + rng.choice(CITIES)]), 'multilingual'
+    if kind == 7:
+        return str(rng.randrange(10 ** rng.randrange(1, 9))).zfill(rng.choice([1, 4, 6])), 'numbers-pins'
+    if kind == 8:
+        return rng.choice(HOSTS_BENIGN), 'hosts'
     if kind == 0:
         return rng.choice(FIELDS), 'field-names'
     if kind == 1:
@@ -260,10 +275,10 @@ def generate(rng):
     for _ in range(9000):
         value, kind = benign_value(rng)
         yield value, 0, 'benign', 'synthetic:' + kind, 'arg'
-    for _ in range(6000):
+    for _ in range(9000):
         value, kind = form_value(rng)
         yield value, 0, 'benign', 'synthetic:' + kind, 'arg'
-    for _ in range(2500):
+    for _ in range(3500):
         value, kind = benign_header(rng)
         yield value, 0, 'benign', 'synthetic:' + kind, 'header'
     for _ in range(1500):
