@@ -106,7 +106,7 @@ def main():
         print(json.dumps(results['configs'], indent=1)[:3000])
         return
     with open(RESULTS, 'w') as f:
-        json.dump(results, f, indent=1, ensure_ascii=False)
+        json.dump(results, f, indent=1)
         f.write('\n')
     write_tables(results)
     print(json.dumps({k: results[k] for k in ('values', 'auc', 'thresholds')}, indent=1))

@@ -154,6 +154,32 @@ MULTILINGUAL = ['Réunion à 14h', 'Où est la gare ?', "J'ai oublié mon mot de
                 'Привет, как дела?', '東京都渋谷区', '北京天气', 'مرحبا بالعالم', 'नमस्ते दुनिया', 'Café – 3,50 €']
 
 
+# Words that are also SQL/JS/shell keywords, used the ordinary way: alone (a form value, a field
+# name) or with everyday words. The real benign sources hold few short values (de-duplication keeps one).
+KEYWORDS = ['select', 'union', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'exec', 'execute', 'order', 'group', 'having',
+            'where', 'from', 'join', 'like', 'or', 'and', 'not', 'null', 'true', 'false', 'sleep', 'benchmark', 'char', 'concat',
+            'alert', 'confirm', 'prompt', 'script', 'eval', 'window', 'document', 'cookie', 'onload', 'onclick', 'style', 'import',
+            'system', 'shell', 'cmd', 'ping', 'cat', 'echo', 'root', 'admin', 'passwd', 'password', 'pass', 'value', 'values', 'table',
+            'tables', 'database', 'schema', 'version', 'user', 'users', 'login', 'include', 'require', 'file', 'path', 'etc', 'bin', 'var']
+EVERYDAY = ['plan', 'date', 'size', 'colour', 'all', 'my', 'account', 'items', 'order', 'the best', 'box', 'today', 'price', 'shop',
+            'menu', 'option', 'bundle', 'card', 'list', 'field', 'name', 'new', 'old', 'first', 'last', 'more', 'settings', 'page']
+
+
+def keyword_value(rng):
+    kind = rng.randrange(5)
+    word = rng.choice(KEYWORDS)
+    if kind == 0:
+        return word
+    if kind == 1:
+        return word.capitalize() if rng.random() < 0.5 else word.upper()
+    if kind == 2:
+        return f'{word} {rng.choice(EVERYDAY)}'
+    if kind == 3:
+        return f'{rng.choice(EVERYDAY)} {word}'
+    return rng.choice([f'{word}_{rng.choice(EVERYDAY).replace(" ", "_")}', f'{word}-{rng.randrange(9)}', f'{word}={rng.randrange(9)}',
+                       f'{word}.{rng.choice(["json", "value", "id", "name"])}', f'-- {word} --', f'{word}: {rng.choice(EVERYDAY)}'])
+
+
 def json_value(rng, depth=0):
     kind = rng.randrange(9 if depth < 2 else 6)
     if kind == 0:
@@ -188,7 +214,9 @@ def xml_body(rng):
 
 
 def form_value(rng):
-    kind = rng.randrange(9)
+    kind = rng.randrange(11)
+    if kind >= 9:
+        return keyword_value(rng), 'keywords'
     if kind == 6:
         return rng.choice(MULTILINGUAL) + rng.choice(['', ' ' + str(rng.randrange(99)), ' ' + rng.choice(CITIES)]), 'multilingual'
     if kind == 7:
@@ -209,9 +237,22 @@ def form_value(rng):
                        '-'.join(rng.choice(['blue', 'sky', 'horse', 'battery', 'staple', 'red']) for _ in range(3)) + str(rng.randrange(99))]), 'passwords'
 
 
+def client_hints(rng, v):
+    brands = [('Chromium', v), ('Google Chrome', v), ('Microsoft Edge', v), ('Not-A.Brand', 99), ('Not_A Brand', 8), ('Opera', v - 14),
+              ('Brave', v), ('Not)A;Brand', 24)]
+    picked = rng.sample(brands, rng.randrange(2, 4))
+    return ', '.join(f'"{b}";v="{n}"' for b, n in picked)
+
+
 def benign_header(rng):
-    kind = rng.randrange(6)
+    kind = rng.randrange(8)
     v, m = rng.randrange(60, 131), rng.randrange(1, 9)
+    if kind == 6:
+        return client_hints(rng, v), 'sec-ch-ua'
+    if kind == 7:
+        return rng.choice(['?0', '?1', '"Windows"', '"macOS"', '"Android"', '"Linux"', '"iOS"', 'document', 'navigate', 'same-origin',
+                           'same-site', 'cross-site', 'none', 'empty', 'cors', 'no-cors', 'script', 'image', 'no-cache', 'max-age=0',
+                           'W/"5e-18f3a2b1c00"', 'bytes=0-1048575', 'XMLHttpRequest', 'Tue, 14 May 2024 09:30:00 GMT', 'u=0, i']), 'fetch-metadata'
     if kind == 0:
         return rng.choice(UAS).format(v=v, m=m), 'user-agents'
     if kind == 1:
@@ -275,10 +316,10 @@ def generate(rng):
     for _ in range(9000):
         value, kind = benign_value(rng)
         yield value, 0, 'benign', 'synthetic:' + kind, 'arg'
-    for _ in range(9000):
+    for _ in range(12000):
         value, kind = form_value(rng)
         yield value, 0, 'benign', 'synthetic:' + kind, 'arg'
-    for _ in range(3500):
+    for _ in range(5000):
         value, kind = benign_header(rng)
         yield value, 0, 'benign', 'synthetic:' + kind, 'header'
     for _ in range(1500):

@@ -60,7 +60,7 @@ def flatten(rows):
             labels.append(row['label'])
             owner.append(i)
             # frequent training values weigh more, capped: `true` seen 900 times is not 900 samples
-            weights.append(min(1.0 + np.log(row.get('count', 1)), 6.0))
+            weights.append(min(1.0 + np.log(row.get('count', 1)), 8.0))
     return texts, np.array(labels), np.array(owner), np.array(weights)
 
 
