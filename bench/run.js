@@ -4,7 +4,9 @@
  * `npm run bench`: compiles the sources and bench/*.ts into .bench/, then runs every benchmark
  * (bench/*.bench.ts) one after the other, so each gets the whole machine. Each prints its own
  * side-by-side table; ratios, not absolute numbers, are what to compare across machines.
- * Run one: `npm run bench -- server` (a substring of the file name).
+ * Run one: `npm run bench -- server` (a substring of the file name). `npm run bench -- waf` runs the
+ * WAF-side cost on real Apache and nginx (bench/waf.bench.ts; BENCH_WAF_PROFILE=1 for the per-step
+ * breakdown).
  */
 const { execFileSync, spawnSync } = require('node:child_process');
 const { readdirSync } = require('node:fs');

@@ -6,43 +6,65 @@
 -- POSTs the parsed request to the model server and stores the verdict in TX.
 -- Needs Lua 5.1+ and LuaSocket (Debian: lua-socket).
 --
--- The body it sends is application/x-www-form-urlencoded; every value is
--- percent-encoded, and args/files/sizes are strict JSON objects:
+-- The body it sends is application/x-www-form-urlencoded (contract v2); every
+-- value is percent-encoded, and the objects are strict JSON:
 --
---   field   ModSecurity variable   example (before url-encoding)
---   method  REQUEST_METHOD         POST
---   path    REQUEST_FILENAME       /search.php
---   args    ARGS                   {"ARGS:q":"fish & \"chips\""}
---   files   FILES                  {"FILES:upload":"cv.pdf"}
---   sizes   FILES_SIZES            {"FILES_SIZES:upload":1024}
---   hour    TIME_HOUR              7
---   day     TIME_DAY               29
---   body    REQUEST_BODY           raw body, only when it is not a form
+--   field    ModSecurity variable   example (before url-encoding)
+--   v        -                      2
+--   method   REQUEST_METHOD         POST
+--   path     REQUEST_FILENAME       /search.php
+--   args     ARGS                   {"ARGS:q":"fish & \"chips\""}
+--   files    FILES                  {"FILES:upload":"cv.pdf"}
+--   sizes    FILES_SIZES            {"FILES_SIZES:upload":1024}
+--   hour     TIME_HOUR              7
+--   day      TIME_DAY               29
+--   body     REQUEST_BODY           raw body, only when it is not a form (capped)
+--   headers  REQUEST_HEADERS        {"REQUEST_HEADERS:User-Agent":"curl/8.0"}
+--   cookies  REQUEST_COOKIES        {"REQUEST_COOKIES:lang":"en"}
+--   crs      TX (CRS's scores)      {"inbound_anomaly_score_pl1":5,"xss_score":5}
 --
--- It reads (TX, set in machine-learning-config.conf):
---   machine-learning-plugin_ml_server_url   http://host:port/path
---   machine-learning-plugin_timeout_ms      total time for the call
---   machine-learning-plugin_fail_policy     open | closed | crs
---   machine-learning-plugin_crs_score, machine-learning-plugin_inbound_anomaly_score_threshold
+-- It reads (TX, set in machine-learning-config.conf; docs/plugin.md):
+--   ml_server_url, timeout_ms, fail_policy, shadow, breaker_failures,
+--   breaker_open_s, send_headers, send_cookies, send_crs_scores,
+--   exclude_headers, redact_cookies, body_max_bytes, crs_score,
+--   inbound_anomaly_score_threshold   (all prefixed machine-learning-plugin_)
 -- It sets (TX):
 --   machine-learning-plugin_ml_status   pass | anomaly | unreachable | timeout |
 --                                       http-<status> | bad-response | config-error |
---                                       client-error
+--                                       client-error | breaker-open
 --   machine-learning-plugin_ml_score    the server's score as it printed it, or none
 --   machine-learning-plugin_ml_latency_ms
---   machine-learning-plugin_action      pass | block (fail policy applied)
+--   machine-learning-plugin_action      pass | block (fail policy and shadow applied)
+--   machine-learning-plugin_shadow_verdict  the model's verdict in shadow mode, else none
 --   machine-learning-plugin_detail      why, in words (errors, false positives)
 --   machine-learning-plugin_engine      modsecurity2 | libmodsecurity3
 --   machine-learning-plugin_inbound_ml_status   1 = pass, 0 = block (the original
 --                                       plugin's variable, kept for custom rules)
+-- and the circuit breaker's state in GLOBAL (rule 9516590 runs initcol:global=global):
+--   global.machine-learning-plugin_breaker_failures, ..._breaker_open_until
 -- ------------------------------------------------------------------------
 
 -- TX variables are named "tx.name" both for m.setvar and for m.getvar
 -- (ModSecurity 2 knows no "TX:name" form in Lua).
 local P = "tx.machine-learning-plugin_"
+local G = "global.machine-learning-plugin_"
 local DEFAULT_URL = "http://127.0.0.1:5000/"
 local DEFAULT_TIMEOUT_MS = 300
+local DEFAULT_BODY_MAX_BYTES = 65536
 local MAX_RESPONSE_BYTES = 65536
+local DEFAULT_EXCLUDE_HEADERS = "authorization proxy-authorization cookie x-api-key"
+local DEFAULT_REDACT_COOKIES = "*sess* *sid *token* *auth* *jwt* *csrf* *xsrf*"
+-- CRS's scores, as CRS 4 and CRS 3.3 name them; those a request has are sent.
+local CRS_SCORES = {
+  "inbound_anomaly_score_pl1", "inbound_anomaly_score_pl2", "inbound_anomaly_score_pl3",
+  "inbound_anomaly_score_pl4", "blocking_inbound_anomaly_score", "detection_inbound_anomaly_score",
+  "anomaly_score", "anomaly_score_pl1", "anomaly_score_pl2", "anomaly_score_pl3", "anomaly_score_pl4",
+  "sql_injection_score", "xss_score", "rce_score", "lfi_score", "rfi_score",
+  "php_injection_score", "http_violation_score", "session_fixation_score",
+}
+-- Failures that say the server is unwell: they count towards the breaker.
+-- (http-4xx is about the request, config-error and client-error about this side.)
+local BREAKER_FAILURES = { unreachable = true, timeout = true, ["bad-response"] = true }
 
 local function tx(name, default)
   local value = m.getvar(P .. name, "none")
@@ -65,31 +87,47 @@ local function set(name, value)
   m.setvar(P .. name, value)
 end
 
-local function url_encode(text)
-  return (text:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", c:byte()) end))
-end
+-- Byte -> its percent-encoding, and byte -> its JSON escape, percent-encoded:
+-- one gsub per value writes JSON inside url-encoding in a single pass. Filled
+-- on first use (a fresh Lua state per request makes a 256-entry table costly).
+local UNRESERVED = "[^%w%-%._~]"
+local URL = setmetatable({}, { __index = function(t, c)
+  local e = string.format("%%%02X", c:byte()); t[c] = e; return e
+end })
+local JSON_URL = setmetatable({}, { __index = function(t, c)
+  local e
+  if c == '"' then e = "%5C%22"
+  elseif c == "\\" then e = "%5C%5C"
+  elseif c:byte() < 32 or c:byte() == 127 then e = string.format("%%5Cu%04x", c:byte())
+  else e = URL[c] end
+  t[c] = e
+  return e
+end })
 
--- A JSON string: bytes >= 0x80 go as they are (the server decodes UTF-8 and
--- keeps invalid bytes), so only quote, backslash and control bytes need escapes.
-local function json_string(text)
-  return '"' .. text:gsub('[%c"\\]', function(c)
-    if c == '"' then return '\\"' end
-    if c == "\\" then return "\\\\" end
-    return string.format("\\u%04x", c:byte())
-  end) .. '"'
-end
-
--- Entries ({name=, value=}) -> ordered JSON object; repeated names are kept
--- as repeated keys (the server reads them in order). Numeric values may go as
--- JSON numbers (sizes), everything else as strings.
-local function json_object(entries, numeric)
-  local parts = {}
-  for _, entry in ipairs(entries) do
+-- Appends to `out` a JSON object of entries ({name=, value=}), url-encoded;
+-- repeated names stay repeated keys, in order. With `numeric`, values that
+-- are integers go as JSON numbers (sizes, CRS scores), others as strings.
+local function put_object(out, entries, numeric)
+  local n = #out
+  out[n + 1] = "%7B"
+  n = n + 1
+  for i, entry in ipairs(entries) do
     local value = tostring(entry.value or "")
-    if not (numeric and value:match("^%d+$")) then value = json_string(value) end
-    parts[#parts + 1] = json_string(tostring(entry.name)) .. ":" .. value
+    if i > 1 then out[n + 1] = "%2C"; n = n + 1 end
+    out[n + 1] = "%22"
+    out[n + 2] = (tostring(entry.name):gsub(UNRESERVED, JSON_URL))
+    if numeric and value:match("^%-?%d+$") then
+      out[n + 3] = "%22%3A"
+      out[n + 4] = value
+      n = n + 4
+    else
+      out[n + 3] = "%22%3A%22"
+      out[n + 4] = (value:gsub(UNRESERVED, JSON_URL))
+      out[n + 5] = "%22"
+      n = n + 5
+    end
   end
-  return "{" .. table.concat(parts, ",") .. "}"
+  out[n + 1] = "%7D"
 end
 
 -- libmodsecurity 3 stores m.setvar values as given, without macro expansion;
@@ -112,11 +150,54 @@ local function form_entries(text, entries)
   return entries
 end
 
--- The request as ModSecurity parsed it. libmodsecurity 3.0.x aborts on
--- m.getvars("ARGS") and m.getvar("TIME_HOUR"), so there the client parses the
--- query string and a url-encoded body itself, takes the time from the OS, and
--- sends any other body (multipart included) raw.
-local function request_fields(v3)
+-- "a b *c* d* *e" -> a test: exact names, *contains*, prefix*, *suffix (lower case).
+local function name_matcher(list)
+  local exact, globs = {}, {}
+  for item in list:lower():gmatch("%S+") do
+    if item:find("*", 1, true) then globs[#globs + 1] = item else exact[item] = true end
+  end
+  return function(name)
+    name = name:lower()
+    if exact[name] then return true end
+    for _, glob in ipairs(globs) do
+      local head, core, tail = glob:match("^(%*?)([^*]*)(%*?)$")
+      if core ~= nil then
+        local at = name:find(core, 1, true)
+        if at ~= nil and (head == "*" or at == 1) and (tail == "*" or name:sub(-#core) == core) then return true end
+      end
+    end
+    return false
+  end
+end
+
+-- libmodsecurity 3.0.9 cannot list REQUEST_HEADERS to Lua (getvars gives
+-- nothing), but FULL_REQUEST starts with its headers, "Name: value" per line,
+-- then an empty line. Cookies are split from the Cookie headers as it does.
+local function v3_headers_and_cookies()
+  local full = m.getvar("FULL_REQUEST", "none") or ""
+  local head = full:match("^(.-)\n\n") or full
+  local headers, cookies = {}, {}
+  for line in head:gmatch("[^\n]+") do
+    local name, value = line:match("^([^:]+): ?(.*)$")
+    if name ~= nil then
+      headers[#headers + 1] = { name = "REQUEST_HEADERS:" .. name, value = value }
+      if name:lower() == "cookie" then
+        for pair in value:gmatch("[^;]+") do
+          local cname, cvalue = pair:match("^%s*([^=]*)=?(.*)$")
+          if cname ~= "" then cookies[#cookies + 1] = { name = "REQUEST_COOKIES:" .. cname, value = cvalue } end
+        end
+      end
+    end
+  end
+  return headers, cookies
+end
+
+-- The request as ModSecurity parsed it, url-encoded in one pass. libmodsecurity
+-- 3.0.x aborts on m.getvars("ARGS") and m.getvar("TIME_HOUR"), so there the
+-- client parses the query string and a url-encoded body itself, takes the
+-- time from the OS, sends any other body (multipart included) raw, and reads
+-- headers and cookies from FULL_REQUEST.
+local function build_body(v3)
   local processor = m.getvar("REQBODY_PROCESSOR", "none") or ""
   local raw = m.getvar("REQUEST_BODY", "none")
   local args, files, sizes, hour, day
@@ -131,29 +212,69 @@ local function request_fields(v3)
     sizes = m.getvars("FILES_SIZES", "none") or {}
     hour, day = m.getvar("TIME_HOUR", "none") or "", m.getvar("TIME_DAY", "none") or ""
   end
-  local fields = {
-    { "method", m.getvar("REQUEST_METHOD", "none") or "" },
-    { "path", m.getvar("REQUEST_FILENAME", "none") or "" },
-    { "args", json_object(args, false) },
-    { "files", json_object(files, false) },
-    { "sizes", json_object(sizes, true) },
-    { "hour", hour },
-    { "day", day },
+  local out = {
+    "v=2&method=", ((m.getvar("REQUEST_METHOD", "none") or ""):gsub(UNRESERVED, URL)),
+    "&path=", ((m.getvar("REQUEST_FILENAME", "none") or ""):gsub(UNRESERVED, URL)),
+    "&args=",
   }
-  -- Forms arrive as ARGS already; any other body is sent raw.
+  put_object(out, args, false)
+  out[#out + 1] = "&files="
+  put_object(out, files, false)
+  out[#out + 1] = "&sizes="
+  put_object(out, sizes, true)
+  out[#out + 1] = "&hour=" .. hour:gsub(UNRESERVED, URL) .. "&day=" .. day:gsub(UNRESERVED, URL)
+  -- Forms arrive as ARGS already; any other body is sent raw, up to body_max_bytes.
   local parsed = processor == "URLENCODED" or (processor == "MULTIPART" and not v3)
-  if not parsed and raw ~= nil and raw ~= "" then fields[#fields + 1] = { "body", raw } end
-  return fields
+  local max_body = tonumber(tx("body_max_bytes", "")) or DEFAULT_BODY_MAX_BYTES
+  if not parsed and raw ~= nil and raw ~= "" and max_body > 0 then
+    out[#out + 1] = "&body="
+    out[#out + 1] = (raw:sub(1, max_body):gsub(UNRESERVED, URL))
+  end
+
+  local send_headers, send_cookies = tx("send_headers", "1") == "1", tx("send_cookies", "1") == "1"
+  if send_headers or send_cookies then
+    local headers, cookies
+    if v3 then
+      headers, cookies = v3_headers_and_cookies()
+    else
+      headers = send_headers and m.getvars("REQUEST_HEADERS", "none") or {}
+      cookies = send_cookies and m.getvars("REQUEST_COOKIES", "none") or {}
+    end
+    if send_headers then
+      local excluded = name_matcher(tx("exclude_headers", DEFAULT_EXCLUDE_HEADERS))
+      local kept = {}
+      for _, entry in ipairs(headers) do
+        if not excluded(entry.name:sub(17)) then kept[#kept + 1] = entry end -- after "REQUEST_HEADERS:"
+      end
+      out[#out + 1] = "&headers="
+      put_object(out, kept, false)
+    end
+    if send_cookies then
+      local redacted = name_matcher(tx("redact_cookies", DEFAULT_REDACT_COOKIES))
+      for i, entry in ipairs(cookies) do
+        if redacted(entry.name:sub(17)) then cookies[i] = { name = entry.name, value = "" } end -- after "REQUEST_COOKIES:"
+      end
+      out[#out + 1] = "&cookies="
+      put_object(out, cookies, false)
+    end
+  end
+  if tx("send_crs_scores", "1") == "1" then
+    -- Names are ours (letters, digits, "_": nothing to encode), values integers.
+    local scores = {}
+    for _, name in ipairs(CRS_SCORES) do
+      local value = m.getvar("tx." .. name, "none")
+      if value ~= nil and value:find("^%-?%d+$") then scores[#scores + 1] = "%22" .. name .. "%22%3A" .. value end
+    end
+    out[#out + 1] = "&crs=%7B" .. table.concat(scores, "%2C") .. "%7D"
+  end
+  return table.concat(out)
 end
 
-local function build_body(v3)
-  local out = {}
-  for i, field in ipairs(request_fields(v3)) do out[i] = field[1] .. "=" .. url_encode(field[2]) end
-  return table.concat(out, "&")
-end
-
--- "http://host[:port][/path]" -> host, port, path; nil for anything else.
+-- "http://host[:port][/path]" -> host, port, path; "unix:/path/to.sock" ->
+-- nil, nil, "/", socket path; nil for anything else.
 local function parse_url(url)
+  local unix_path = url:match("^[Uu][Nn][Ii][Xx]:(/.+)$")
+  if unix_path ~= nil then return "localhost", nil, "/", unix_path end
   local host, port, path = url:match("^[Hh][Tt][Tt][Pp]://([%w%.%-]+):?(%d*)(/?[^#]*)$")
   if host == nil then
     host, port, path = url:match("^[Hh][Tt][Tt][Pp]://%[([%x:%.]+)%]:?(%d*)(/?[^#]*)$")
@@ -215,26 +336,59 @@ local function read_answer(read)
   return { status = status, body = body:sub(1, MAX_RESPONSE_BYTES) }
 end
 
+-- LuaSocket's C core, loaded without socket.lua (which every fresh Lua state
+-- would compile again). ModSecurity creates a new Lua state for each run and
+-- closing it unloads the shared library (dlclose), so the next request loads
+-- and relocates it again. With keep_loaded, the handles' finaliser is dropped:
+-- the library stays mapped and the next dlopen only counts a reference.
+local function load_socket(keep_loaded)
+  local ok, core = pcall(require, "socket.core")
+  if not ok then return nil, core end
+  if keep_loaded and debug ~= nil and debug.getregistry ~= nil then
+    local registry = debug.getregistry()
+    -- Lua 5.1 / LuaJIT: every library handle has the metatable registry._LOADLIB.
+    if type(registry._LOADLIB) == "table" then registry._LOADLIB.__gc = nil end
+    -- Lua 5.2+: one table of handles (path -> handle) with a __gc metatable.
+    for _, value in pairs(registry) do
+      if type(value) == "table" and value ~= registry then
+        for name in pairs(value) do
+          if type(name) == "string" and name:find("socket[/\\]core%.%w+$") then
+            local meta = getmetatable(value)
+            if type(meta) == "table" then meta.__gc = nil end
+            break
+          end
+        end
+      end
+    end
+  end
+  return core
+end
+
 -- One POST with a total deadline over connect, send and receive. Returns
 -- status, body, or nil, ml_status, detail.
-local function post(url, body, timeout)
-  local socket = require("socket")
-  local host, port, path = parse_url(url)
-  if host == nil then return nil, "config-error", "ml_server_url must be http://host[:port]/path, got " .. url end
+local function post(socket, url, body, timeout)
+  local host, port, path, unix_path = parse_url(url)
+  if host == nil then return nil, "config-error", "ml_server_url must be http://host[:port]/path or unix:/path, got " .. url end
   local deadline = socket.gettime() + timeout
   local function left() return deadline - socket.gettime() end
-  local ipv6 = host:find(":", 1, true) ~= nil
-  local where = (ipv6 and "[" .. host .. "]" or host) .. ":" .. port
-
-  local conn = ipv6 and socket.tcp6() or socket.tcp()
+  local conn, where
+  if unix_path ~= nil then
+    local has_unix, unix = pcall(require, "socket.unix")
+    if not has_unix then return nil, "config-error", "ml_server_url is unix: but LuaSocket has no socket.unix: " .. tostring(unix) end
+    conn, where = (unix.stream or unix)(), "unix:" .. unix_path
+  else
+    local ipv6 = host:find(":", 1, true) ~= nil
+    conn, where = ipv6 and socket.tcp6() or socket.tcp(), (ipv6 and "[" .. host .. "]" or host) .. ":" .. port
+  end
   conn:settimeout(timeout)
-  local ok, err = conn:connect(host, port)
+  local ok, err
+  if unix_path ~= nil then ok, err = conn:connect(unix_path) else ok, err = conn:connect(host, port) end
   if not ok then
     conn:close()
     if err == "timeout" then return nil, "timeout", "connect to " .. where .. " timed out" end
     return nil, "unreachable", "connect to " .. where .. " failed: " .. tostring(err)
   end
-  local request = "POST " .. path .. " HTTP/1.1\r\nHost: " .. where ..
+  local request = "POST " .. path .. " HTTP/1.1\r\nHost: " .. (unix_path and "localhost" or where) ..
     "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " .. #body ..
     "\r\nConnection: close\r\n\r\n" .. body
   local sent = 0
@@ -264,7 +418,8 @@ local function post(url, body, timeout)
   return answer.status, answer.body
 end
 
--- "score=-0.35" -> "-0.35"; a bare number (older servers) is accepted too.
+-- "score=-0.35" -> "-0.35"; a bare number (older servers) is accepted too,
+-- and nan/inf as the server spells them.
 local function parse_score(body)
   local text = body:match("^%s*score=(%S+)%s*$") or body:match("^%s*(%S+)%s*$")
   if text == nil then return nil end
@@ -275,46 +430,89 @@ local function parse_score(body)
   return nil
 end
 
-local function fail_action(policy)
-  if policy == "open" then return "pass" end
-  if policy == "closed" then return "block" end
-  -- "crs" (the default, also for unknown values): what CRS alone would do.
+-- What CRS alone would do: block when its score is at or over the threshold.
+local function crs_action()
   local score = tonumber(tx("crs_score", "0")) or 0
   local threshold = tonumber(tx("inbound_anomaly_score_threshold", "5")) or 5
   if score >= threshold then return "block" end
   return "pass"
 end
 
+local function fail_action(policy)
+  if policy == "open" then return "pass" end
+  if policy == "closed" then return "block" end
+  -- "crs" (the default, also for unknown values): what CRS alone would do.
+  return crs_action()
+end
+
+-- The circuit breaker: after `limit` consecutive server failures, no call for
+-- `open_s` seconds (then one trial call; a failure opens it again at once).
+-- State in GLOBAL, which rule 9516590 loads (initcol:global=global); without
+-- it (no SecDataDir on ModSecurity 2) the reads give nil and the breaker
+-- never opens. Writes only on change: ModSecurity 2 stores a changed
+-- collection to disk at the end of the transaction.
+local function breaker_open_until()
+  return tonumber(m.getvar(G .. "breaker_open_until", "none") or "") or 0
+end
+
+local function breaker_record(failed, limit, open_s, now)
+  local failures = tonumber(m.getvar(G .. "breaker_failures", "none") or "") or 0
+  if not failed then
+    if failures ~= 0 then m.setvar(G .. "breaker_failures", "0") end
+    return nil
+  end
+  failures = failures + 1
+  m.setvar(G .. "breaker_failures", tostring(failures))
+  if failures >= limit then
+    m.setvar(G .. "breaker_open_until", tostring(now + open_s))
+    return "circuit breaker opened after " .. failures .. " consecutive failures: no calls for " .. open_s .. " s"
+  end
+  return nil
+end
+
 function main()
   local v3 = is_libmodsecurity3()
   -- The rules log passes differently per engine (see rule 9516621).
   set("engine", v3 and "libmodsecurity3" or "modsecurity2")
-  local has_socket, socket = pcall(require, "socket")
-  local clock = has_socket and socket.gettime or os.time
+  local socket, missing = load_socket(tx("keep_luasocket_loaded", "1") == "1")
+  local clock = socket and socket.gettime or os.time
   local started = clock()
   local url = tx("ml_server_url", DEFAULT_URL)
   local timeout_ms = tonumber(tx("timeout_ms", "")) or DEFAULT_TIMEOUT_MS
   if timeout_ms <= 0 then timeout_ms = DEFAULT_TIMEOUT_MS end
   local policy = tx("fail_policy", "crs")
+  local breaker_limit = tonumber(tx("breaker_failures", "0")) or 0
+  local breaker_s = tonumber(tx("breaker_open_s", "30")) or 30
+  local now = os.time()
 
-  local ok, status, answer, detail = false, "LuaSocket is missing (apt-get install lua-socket): " .. tostring(socket)
-  if has_socket then
-    ok, status, answer, detail = pcall(function() return post(url, build_body(v3), timeout_ms / 1000) end)
+  local ok, status, answer, detail = false, "LuaSocket is missing (apt-get install lua-socket): " .. tostring(missing)
+  if breaker_limit > 0 and now < breaker_open_until() then
+    ok, status, answer, detail = true, nil, "breaker-open", "circuit breaker open: " .. (breaker_open_until() - now) .. " s left, no call"
+  elseif socket ~= nil then
+    ok, status, answer, detail = pcall(function() return post(socket, url, build_body(v3), timeout_ms / 1000) end)
   end
   if not ok then status, answer, detail = nil, "client-error", tostring(status):sub(1, 300) end
 
   local ml_status, action, score = nil, nil, nil
   if status == 200 or status == 401 then
-    ml_status = status == 200 and "pass" or "anomaly"
-    action = status == 200 and "pass" or "block"
     score = parse_score(answer)
-    detail = ""
-    if score == nil then detail = "the server's answer holds no score=<number>" end
+    if score == nil then
+      ml_status = "bad-response"
+      detail = "HTTP " .. status .. " without score=<number>: " .. tostring(answer):sub(1, 100)
+    else
+      ml_status = status == 200 and "pass" or "anomaly"
+      action = status == 200 and "pass" or "block"
+      detail = ""
+    end
   elseif status ~= nil then
     ml_status = "http-" .. status
     detail = "the server answered HTTP " .. status .. ": " .. tostring(answer):sub(1, 200)
   else
     ml_status = answer
+  end
+  if breaker_limit > 0 and ml_status ~= "breaker-open" then
+    local opened = breaker_record(BREAKER_FAILURES[ml_status] or (status ~= nil and status >= 500), breaker_limit, breaker_s, now)
+    if opened ~= nil then detail = detail .. "; " .. opened end
   end
   if action == nil then
     action = fail_action(policy)
@@ -323,11 +521,18 @@ function main()
   elseif tx("mode", "2") == "1" and action == "pass" then
     detail = "false positive: CRS would block, the model lets it pass"
   end
+  local shadow_verdict = "none"
+  if tx("shadow", "0") == "1" then
+    -- Shadow mode: the model's verdict is logged, CRS's decision stands.
+    shadow_verdict, action = action, crs_action()
+    detail = "shadow: the model says " .. shadow_verdict .. ", CRS's verdict applies" .. (detail ~= "" and "; " .. detail or "")
+  end
 
   set("ml_status", ml_status)
   set("ml_score", score or "none")
   set("ml_latency_ms", string.format("%d", math.floor((clock() - started) * 1000 + 0.5)))
   set("action", action)
+  set("shadow_verdict", shadow_verdict)
   set("detail", (detail:gsub("[\r\n]", " ")))
   set("inbound_ml_status", action == "pass" and 1 or 0)
   return nil

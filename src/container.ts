@@ -5,6 +5,7 @@ import { OnnxAdapter } from '../adapters/onnx/onnx-adapter';
 import { RandomAdapter } from '../adapters/random/random-adapter';
 import { SklearnAdapter } from '../adapters/sklearn/sklearn-adapter';
 import { XGBoostAdapter } from '../adapters/xgboost/xgboost-adapter';
+import { CrsStackAdapter } from '../adapters/crs-stack/crs-stack-adapter';
 import { AdapterRegistry } from './adapter/adapter-registry';
 import type { ModelAdapterClass } from './adapter/model-adapter';
 import { ExtractorRegistry } from './features/extractor-registry';
@@ -20,7 +21,7 @@ export const TOKENS = {
 } as const;
 
 /** Adapters that ship with the server (top-level `adapters/`). */
-export const BUILT_IN_ADAPTERS: readonly ModelAdapterClass[] = [RandomAdapter, OnnxAdapter, SklearnAdapter, XGBoostAdapter, OipAdapter];
+export const BUILT_IN_ADAPTERS: readonly ModelAdapterClass[] = [RandomAdapter, OnnxAdapter, SklearnAdapter, XGBoostAdapter, OipAdapter, CrsStackAdapter];
 
 /** Feature extractors that ship with the server (`src/features/`). */
 export const BUILT_IN_EXTRACTORS: readonly FeatureExtractor[] = [...builtInExtractors];

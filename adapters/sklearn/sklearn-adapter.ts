@@ -10,9 +10,14 @@ import { versionStatus } from '../../src/sklearn/model-report';
 import { denseMatrix, type EstimatorInput } from '../../src/sklearn/matrix';
 import { shortName } from '../../src/sklearn/state-reader';
 import { resolveSklearnOutput, type SklearnOutput } from './output-spec';
+import { parseSklearnOptions } from './sklearn-options';
+import type { TextView } from '../../src/features/text-views';
 
-/** One row: a feature vector, or a text for pipelines that start with a text vectorizer. */
-export type SklearnInput = readonly number[] | Float64Array | string;
+/**
+ * One request's input: a feature vector, a text for pipelines that start with a text vectorizer, or
+ * (with `options.items`) the request's items, each scored as a text.
+ */
+export type SklearnInput = readonly number[] | Float64Array | string | readonly string[];
 
 /**
  * Serves a scikit-learn model saved with `pickle` or `joblib` (`.pkl`, `.joblib`, compressed or
@@ -21,7 +26,10 @@ export type SklearnInput = readonly number[] | Float64Array | string;
  * `decision_function`, `score_samples`, `predict`, `predict_proba[:,1]`, `predict_proba[:,'attack']`).
  *
  * Input: the manifest extractor's feature rows, or -- when the model is a Pipeline starting with a
- * text vectorizer -- the request's argument values joined by newlines. See docs/sklearn.md.
+ * text vectorizer -- the request's argument values joined by newlines, or with
+ * `"options": {"items": "payload-v1"}` each item of that text view scored alone, the request taking the
+ * most anomalous item's score (the highest with `anomalyWhen: above`, the lowest with `below`).
+ * See docs/sklearn.md and docs/features.md.
  */
 export class SklearnAdapter implements ModelAdapter<SklearnInput> {
   static readonly adapterName = 'sklearn';
@@ -30,6 +38,7 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
   private inputKind: InputKind = 'features';
   private context!: AdapterContext;
   private file = '(no model loaded)';
+  private items: TextView | undefined;
 
   describe(): AdapterDescription {
     const name = this.estimator === undefined ? 'a scikit-learn model' : shortName(this.estimator.pythonClass);
@@ -53,6 +62,7 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
       throw new ManifestError(`the sklearn adapter needs "model" in ${path.join(context.modelsDir, 'manifest.json')} (a .pkl or .joblib file).`);
     }
     this.file = context.modelPath;
+    this.items = parseSklearnOptions(context.manifest.options, path.join(context.modelsDir, 'manifest.json')).items;
     const value = loadModelFile(this.file);
     const estimator = buildEstimator(value, { key: context.manifest.key });
     const { version, verified } = sklearnVersionOf(value, context.manifest.key);
@@ -67,6 +77,12 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
     }
     this.output = resolveSklearnOutput(context.manifest.output, estimator);
     this.inputKind = takesText(estimator) ? 'text' : 'features';
+    if (this.items !== undefined && this.inputKind !== 'text') {
+      throw new ManifestError(
+        `${path.join(context.modelsDir, 'manifest.json')}: options.items "${this.items.name}" needs a model that reads text (a Pipeline starting with a text vectorizer); ` +
+          `${path.basename(this.file)} reads feature rows. Remove options.items or name the text model.`,
+      );
+    }
     if (this.inputKind === 'features' && estimator.nFeaturesIn !== undefined && this.toInput === SklearnAdapter.prototype.toInput) {
       const extractor = context.extractor;
       if (extractor.featureNames.length !== estimator.nFeaturesIn) {
@@ -80,6 +96,7 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
   }
 
   toInput(request: MlRequest): SklearnInput {
+    if (this.items !== undefined) return this.items.items(request);
     if (this.inputKind === 'text') return requestText(request);
     return this.context.extractor.extract(request);
   }
@@ -93,7 +110,31 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
     const { estimator, output } = this;
     if (estimator === undefined || output === undefined) throw new ScoringError(`the sklearn adapter for ${this.file} is not loaded.`);
     if (batch.length === 0) return new Float64Array(0);
+    if (this.items !== undefined) return this.scoreItems(batch, estimator, output);
     return pickScores(runMethod(estimator, output.method, toEstimatorInput(batch, this.inputKind)), output, batch.length);
+  }
+
+  /** Scores every item of every request in one call; each request keeps its most anomalous item's score. */
+  private scoreItems(batch: readonly SklearnInput[], estimator: Estimator, output: SklearnOutput): Float64Array {
+    const texts: string[] = [];
+    const ends: number[] = [];
+    for (const input of batch) {
+      // A request without items is scored as the empty text, as a model reading text would see it.
+      const items = typeof input === 'string' ? [input] : Array.isArray(input) && input.length > 0 ? (input as readonly unknown[]) : [''];
+      for (const item of items) texts.push(typeof item === 'string' ? item : String(item));
+      ends.push(texts.length);
+    }
+    const scores = pickScores(runMethod(estimator, output.method, texts), output, texts.length);
+    const worst = this.context.manifest.anomalyWhen === 'below' ? Math.min : Math.max;
+    const out = new Float64Array(batch.length);
+    let start = 0;
+    ends.forEach((end, r) => {
+      let value = scores[start];
+      for (let i = start + 1; i < end; i++) value = worst(value, scores[i]);
+      out[r] = value;
+      start = end;
+    });
+    return out;
   }
 
   dispose(): void {
@@ -106,8 +147,10 @@ function toEstimatorInput(batch: readonly SklearnInput[], kind: InputKind): Esti
   const width = (batch[0] as ArrayLike<number>).length;
   const data = new Float64Array(batch.length * width);
   batch.forEach((row, r) => {
-    if (typeof row === 'string' || row.length !== width) throw new ScoringError(`row ${r} of the batch is not a feature row of width ${width}.`);
-    data.set(row, r * width);
+    if (typeof row === 'string' || row.length !== width || typeof row[0] === 'string') {
+      throw new ScoringError(`row ${r} of the batch is not a feature row of width ${width}.`);
+    }
+    data.set(row as ArrayLike<number>, r * width);
   });
   return denseMatrix(batch.length, width, data);
 }

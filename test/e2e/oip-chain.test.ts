@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ApacheInstance } from './support/apache';
-import { APACHE_REQUIRED, cannotRun, detectEnvironment, REPO_ROOT } from './support/environment';
+import { cannotRun } from './support/cannot-run';
+import { APACHE_REQUIRED, detectEnvironment, REPO_ROOT } from './support/environment';
 import { startCliServer, type CliServer } from './support/ml-endpoints';
 import { CONTROL_HEADERS } from './support/waf';
 

@@ -89,7 +89,30 @@ test('the config file sets every documented default as a plain setvar', () => {
     "tx.machine-learning-plugin_timeout_ms=300'",
     "tx.machine-learning-plugin_fail_policy=crs'",
     "tx.machine-learning-plugin_log_pass=1'",
+    "tx.machine-learning-plugin_shadow=0'",
+    "tx.machine-learning-plugin_breaker_failures=5'",
+    "tx.machine-learning-plugin_breaker_open_s=10'",
+    "tx.machine-learning-plugin_send_headers=1'",
+    "tx.machine-learning-plugin_exclude_headers=authorization proxy-authorization cookie x-api-key'",
+    "tx.machine-learning-plugin_send_cookies=1'",
+    "tx.machine-learning-plugin_redact_cookies=*sess* *sid *token* *auth* *jwt* *csrf* *xsrf*'",
+    "tx.machine-learning-plugin_send_crs_scores=1'",
+    "tx.machine-learning-plugin_body_max_bytes=65536'",
   ]) {
-    expect(config).toContain(`setvar:'${setting}`);
+    // readRules drops whitespace; the e2e suite checks the lists work on both engines.
+    expect(config).toContain(`setvar:'${setting.replace(/ /g, '')}`);
   }
+});
+
+test('every setting the config file sets, and every one the client reads, is documented in docs/plugin.md', () => {
+  const config = rules.filter((rule) => rule.file === 'machine-learning-config.conf').map((rule) => rule.actions).join(',');
+  const client = readFileSync(path.join(PLUGIN_DIR, 'machine-learning-client.lua'), 'utf8');
+  const docs = readFileSync(path.join(PLUGIN_DIR, '..', 'docs', 'plugin.md'), 'utf8');
+  const names = new Set([
+    ...[...config.matchAll(/tx\.machine-learning-plugin_([a-z_]+)=/g)].map((m) => m[1]),
+    ...[...client.matchAll(/\btx\("([a-z_]+)"/g)].map((m) => m[1]),
+  ]);
+  expect(names.size).toBeGreaterThan(15);
+  const undocumented = [...names].filter((name) => !docs.includes(`\`machine-learning-plugin_${name}\``));
+  expect(undocumented).toEqual([]);
 });

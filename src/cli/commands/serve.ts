@@ -1,3 +1,4 @@
+import { chmodSync, statSync, unlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -23,6 +24,8 @@ export interface ServeOptions extends LogAndRecordOptions {
   logLevel: LogLevel;
   maxBodyBytes: number;
   modelName?: string;
+  /** Listen on this Unix domain socket instead of host:port (the plugin's `unix:/path` URL). */
+  socket?: string;
 }
 
 export function register(program: Command): void {
@@ -33,6 +36,7 @@ export function register(program: Command): void {
     .addOption(new Option('--adapters <dir>', 'folder (or file) of user adapters: .js, or .ts transpiled at load (docs/sdk.md)').env('CRS_ML_ADAPTERS'))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1').env('CRS_ML_HOST'))
     .addOption(new Option('--port <port>', 'port to listen on').default(5000).env('CRS_ML_PORT').argParser(parsePort))
+    .addOption(new Option('--socket <path>', 'listen on a Unix domain socket instead of --host/--port (plugin: ml_server_url unix:<path>)').env('CRS_ML_SOCKET'))
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info').env('CRS_ML_LOG_LEVEL'))
     .addOption(
       new Option('--max-body-bytes <n>', 'largest POST body accepted (413 beyond)')
@@ -61,7 +65,7 @@ export async function serve(options: ServeOptions): Promise<{ server: Server; mo
   const recorder = createRecorder(options, logger);
   const onScored = recorder && recorder.record.bind(recorder);
   const listener = createRequestListener({ model: () => model, logger, maxBodyBytes: options.maxBodyBytes, onScored });
-  const server = await listen(createServer(listener), options.host, options.port);
+  const server = await listen(createServer(listener), options.socket ?? options.host, options.port);
 
   try {
     const modelsDir = models.dir;
@@ -73,7 +77,8 @@ export async function serve(options: ServeOptions): Promise<{ server: Server; mo
     server.close();
     throw error;
   }
-  logger.info(`serving ${model.summary} on http://${options.host}:${addressPort(server)}/${models.bundled ? `: ${models.note}` : ''}`);
+  const where = options.socket === undefined ? `http://${options.host}:${addressPort(server)}/` : `unix:${options.socket}`;
+  logger.info(`serving ${model.summary} on ${where}${models.bundled ? `: ${models.note}` : ''}`);
 
   const shutdown = (signal: string) => {
     logger.info(`${signal} received, closing`);
@@ -85,13 +90,31 @@ export async function serve(options: ServeOptions): Promise<{ server: Server; mo
   return { server, model };
 }
 
-function listen(server: Server, host: string, port: number): Promise<Server> {
+/** Listens on host:port, or on a Unix socket path when `where` starts with "/" or ".". */
+function listen(server: Server, where: string, port: number): Promise<Server> {
+  const unixPath = /^[./]/.test(where) ? where : undefined;
+  if (unixPath !== undefined) removeStaleSocket(unixPath);
   return new Promise((resolve, reject) => {
-    server.listen(port, host);
-    server.once('listening', () => resolve(server));
-    server.once('error', (error) => reject(new UsageError(`cannot listen on ${host}:${port}: ${describeError(error)}`, { cause: error })));
+    if (unixPath !== undefined) server.listen(unixPath);
+    else server.listen(port, where);
+    server.once('listening', () => {
+      // The WAF's workers run as another user (www-data): let them connect; the folder restricts access.
+      if (unixPath !== undefined) chmodSync(unixPath, 0o666);
+      resolve(server);
+    });
+    const what = unixPath ?? `${where}:${port}`;
+    server.once('error', (error) => reject(new UsageError(`cannot listen on ${what}: ${describeError(error)}`, { cause: error })));
     server.keepAliveTimeout = 65_000;
   });
+}
+
+/** A socket file left behind (a crashed server leaves it) makes listen fail with EADDRINUSE: replace it, as gunicorn does. */
+function removeStaleSocket(socketPath: string): void {
+  try {
+    if (statSync(socketPath).isSocket()) unlinkSync(socketPath);
+  } catch {
+    // absent: nothing to remove; anything else is reported by listen()
+  }
 }
 
 function addressPort(server: Server): number | string {

@@ -6,10 +6,11 @@
 --
 -- Usage: lua5.1 drive-client.lua <client.lua> <spec file>
 -- The spec file has one entry per line, "<kind> <hex name> <hex value>", where kind is
--- var (a single variable like REQUEST_METHOD or TX.x) or ARGS / FILES / FILES_SIZES
--- (one collection entry). Hex keeps newlines, NUL-free binary and UTF-8 intact.
--- Prints the TX variables after main(), one "<name> <hex value>" per line, then
--- "logs <n>" and "elapsed_ms <n>".
+-- var (a single variable like REQUEST_METHOD, TX.x or GLOBAL.x) or ARGS / FILES /
+-- FILES_SIZES / REQUEST_HEADERS / REQUEST_COOKIES (one collection entry). Hex keeps
+-- newlines, NUL-free binary and UTF-8 intact.
+-- Prints the TX variables after main(), one "<name> <hex value>" per line, the
+-- GLOBAL ones as "global.<name> <hex value>", then "logs <n>" and "elapsed_ms <n>".
 
 local client_path, spec_path = arg[1], arg[2]
 assert(client_path and spec_path, "usage: drive-client.lua <client.lua> <spec file>")
@@ -21,13 +22,16 @@ local function hex(text)
   return (text:gsub(".", function(c) return string.format("%02x", c:byte()) end))
 end
 
-local vars, collections, tx = {}, { ARGS = {}, FILES = {}, FILES_SIZES = {} }, {}
+local vars, tx, global = {}, {}, {}
+local collections = { ARGS = {}, FILES = {}, FILES_SIZES = {}, REQUEST_HEADERS = {}, REQUEST_COOKIES = {} }
 for line in io.lines(spec_path) do
   local kind, name, value = line:match("^(%S+) (%x*) (%x*)$")
   assert(kind, "bad spec line: " .. line)
   name, value = unhex(name), unhex(value)
   if kind == "var" then
-    if name:lower():sub(1, 3) == "tx." then tx[name:lower():sub(4)] = value else vars[name] = value end
+    if name:lower():sub(1, 3) == "tx." then tx[name:lower():sub(4)] = value
+    elseif name:lower():sub(1, 7) == "global." then global[name:lower():sub(8)] = value
+    else vars[name] = value end
   else
     assert(collections[kind], "unknown collection " .. kind)
     table.insert(collections[kind], { name = name, value = value })
@@ -52,6 +56,7 @@ m = {
     assert(not (v3 and V3_ABORTS[name]), "libmodsecurity 3 aborts the worker on getvar " .. name)
     assert(name:upper():sub(1, 3) ~= "TX:", "ModSecurity 2 does not know " .. name .. "; use tx.name")
     if name:upper():sub(1, 3) == "TX." then return tx[name:lower():sub(4)] end
+    if name:upper():sub(1, 7) == "GLOBAL." then return global[name:lower():sub(8)] end
     return vars[name]
   end,
   getvars = function(name)
@@ -61,9 +66,13 @@ m = {
     return list
   end,
   setvar = function(name, value)
-    assert(name:lower():sub(1, 3) == "tx.", "only TX is set: " .. name)
-    local key = name:lower():sub(4)
     value = tostring(value)
+    if name:lower():sub(1, 7) == "global." then
+      global[name:lower():sub(8)] = value
+      return
+    end
+    assert(name:lower():sub(1, 3) == "tx.", "only TX and GLOBAL are set: " .. name)
+    local key = name:lower():sub(4)
     local first = value:sub(1, 1)
     if v3 then
       tx[key] = value
@@ -92,5 +101,6 @@ local names = {}
 for name in pairs(tx) do names[#names + 1] = name end
 table.sort(names)
 for _, name in ipairs(names) do print(name .. " " .. hex(tx[name])) end
+for name, value in pairs(global) do print("global." .. name .. " " .. hex(value)) end
 print("logs " .. logs)
 print(string.format("elapsed_ms %d", math.floor(elapsed)))

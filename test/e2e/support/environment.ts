@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** The repository root (test/e2e/support -> ../../..). */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The repository root (test/e2e/support -> ../../..; compiled by `npm run bench`, .bench/test/e2e/support -> ../../../..). */
+const UP3 = path.resolve(__dirname, '..', '..', '..');
+export const REPO_ROOT = path.basename(UP3) === '.bench' ? path.dirname(UP3) : UP3;
 export const PLUGIN_DIR = path.join(REPO_ROOT, 'plugin');
 
 /** Debian's locations; override with the env variables of the same meaning. */
@@ -120,18 +121,3 @@ export function detectEnvironment(): E2eEnvironment {
 /** CI sets these: then the Apache (and nginx) suites must run, not skip. */
 export const APACHE_REQUIRED = (): boolean => process.env.CRS_ML_E2E === '1';
 export const NGINX_REQUIRED = (): boolean => process.env.CRS_ML_E2E_NGINX === '1';
-
-/**
- * Registers why part of the suite cannot run here: a skip with its reason on a developer's machine,
- * a failing test where the part is required (CI), so CI can never pass by skipping it.
- */
-export function cannotRun(what: string, reason: string, required: boolean): void {
-  if (required) {
-    test(`${what}: end-to-end prerequisites`, () => {
-      throw new Error(`cannot run ${what}: ${reason}`);
-    });
-  } else {
-    test.skip(`${what} skipped: ${reason}`, () => undefined);
-  }
-}
-

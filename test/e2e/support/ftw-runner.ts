@@ -12,7 +12,9 @@ import { parseRequestBody } from '../../../src/contract/parse-request';
  * - `output.x_max_ms` / `output.x_min_ms`: bounds on the request's round trip through Apache;
  * - `output.x_ml_request`: fields the server must have parsed from the client's last call
  *   (compared with the server's own parser; args/files as `[name, value]` pairs);
- * - `tests[].x_skip`: `{ <engine>: <reason> }`, to skip a test on one ModSecurity engine.
+ * - `tests[].x_skip`: `{ <engine>: <reason> }`, to skip a test on one ModSecurity engine;
+ * - `input.x_wait_ms`: wait this long before sending (state that outlives a request, e.g. the
+ *   breaker's GLOBAL collection, which ModSecurity 2 stores after answering).
  */
 export interface FtwFile {
   readonly file: string;
@@ -34,6 +36,7 @@ export interface FtwInput {
   readonly uri?: string;
   readonly headers?: Record<string, string | number>;
   readonly data?: string;
+  readonly x_wait_ms?: number;
 }
 
 export interface FtwOutput {
@@ -77,7 +80,8 @@ interface Answer {
 function send(baseUrl: string, input: FtwInput): Promise<Answer> {
   const body = input.data === undefined ? undefined : Buffer.from(input.data, 'utf8');
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input.headers ?? {})) headers[name] = String(value);
+  // Node writes header strings as latin1: pass UTF-8 bytes through that way (as go-ftw sends them).
+  for (const [name, value] of Object.entries(input.headers ?? {})) headers[name] = Buffer.from(String(value), 'utf8').toString('latin1');
   if (body !== undefined) headers['Content-Length'] = String(body.length);
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
@@ -101,6 +105,7 @@ const ids = (lines: readonly string[]) => new Set([...lines.join('\n').matchAll(
 
 /** Runs one stage; returns what went wrong (empty when it passed) and the measured round trip. */
 export async function runStage(target: FtwTarget, input: FtwInput, output: FtwOutput): Promise<{ failures: string[]; status: number; ms: number; log: string[] }> {
+  if (input.x_wait_ms !== undefined) await new Promise((resolve) => setTimeout(resolve, input.x_wait_ms));
   const callsBefore = target.calls();
   const answer = await send(target.baseUrl, input);
   const failures: string[] = [];

@@ -14,23 +14,25 @@ export interface CliServer {
 
 /**
  * Writes `<dir>/manifest.json` (when `manifest` is given; otherwise serves `dir` as it is) and
- * starts the real CLI on a free port; resolves once it serves (GET / answers 200).
+ * starts the real CLI on a free port, or on the Unix socket `socket` (then `url` is
+ * `unix:<socket>`, the plugin's form); resolves once it serves (GET / answers 200).
  */
-export async function startCliServer(dir: string, manifest?: object): Promise<CliServer> {
+export async function startCliServer(dir: string, manifest?: object, socket?: string): Promise<CliServer> {
   if (manifest !== undefined) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   }
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'crs-ml-server.js'), 'serve', '--models', dir, '--port', String(port)], {
+  const listen = socket === undefined ? ['--port', String(port)] : ['--socket', socket];
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'crs-ml-server.js'), 'serve', '--models', dir, ...listen], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://127.0.0.1:${port}/`;
-  await waitFor(async () => (await get(url)) === 200, 15_000, () => `CLI server for ${dir} did not start:\n${output}`, child);
+  const url = socket === undefined ? `http://127.0.0.1:${port}/` : `unix:${socket}`;
+  await waitFor(async () => (await get(socket === undefined ? url : { socketPath: socket, path: '/' })) === 200, 15_000, () => `CLI server for ${dir} did not start:\n${output}`, child);
   return { url, output: () => output, stop: () => stopChild(child) };
 }
 
@@ -100,8 +102,8 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** GET `url`; the status, or 0 when nothing answers. */
-export function get(url: string): Promise<number> {
+/** GET `url` (or a Unix socket's `{ socketPath, path }`); the status, or 0 when nothing answers. */
+export function get(url: string | http.RequestOptions): Promise<number> {
   return new Promise((resolve) => {
     const req = http.get(url, (res) => {
       res.resume();

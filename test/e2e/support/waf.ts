@@ -19,6 +19,10 @@ export const CONTROL_HEADERS = {
   enabled: 'X-ML-Test-Enabled',
   logPass: 'X-ML-Test-Log-Pass',
   threshold: 'X-ML-Test-Threshold',
+  shadow: 'X-ML-Test-Shadow',
+  breakerFailures: 'X-ML-Test-Breaker-Failures',
+  breakerOpenS: 'X-ML-Test-Breaker-Open-S',
+  bodyMaxBytes: 'X-ML-Test-Body-Max-Bytes',
 } as const;
 
 /** Which ModSecurity runs the rules: `modsecurity2` (Apache) or `libmodsecurity3` (nginx). */
@@ -53,6 +57,11 @@ export abstract class WafInstance {
     chmodSync(this.dir, 0o755);
     mkdirSync(path.join(this.dir, 'tmp'), { mode: 0o777 });
     chmodSync(path.join(this.dir, 'tmp'), 0o777);
+  }
+
+  /** The server's main process (Apache's parent, nginx's master), once started. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   get errorLogPath(): string {
@@ -175,6 +184,8 @@ function testOverrides(endpoints: ReadonlyMap<string, string>, defaultEndpoint: 
   const lines = [
     '# Test only: lets each request choose the plugin settings (see CONTROL_HEADERS).',
     `SecAction "id:10001,phase:1,pass,nolog,t:none,setvar:'tx.machine-learning-plugin_ml_server_url=${url(defaultEndpoint)}'"`,
+    // The breaker's state is shared by every request of a server: off unless a case turns it on.
+    `SecAction "id:10002,phase:1,pass,nolog,t:none,setvar:'tx.machine-learning-plugin_breaker_failures=0'"`,
   ];
   let id = 10010;
   for (const name of endpoints.keys()) {
@@ -188,5 +199,9 @@ function testOverrides(endpoints: ReadonlyMap<string, string>, defaultEndpoint: 
   capture(CONTROL_HEADERS.enabled, '[01]', 'enabled');
   capture(CONTROL_HEADERS.logPass, '[01]', 'log_pass');
   capture(CONTROL_HEADERS.threshold, '[0-9]+', 'inbound_anomaly_score_threshold');
+  capture(CONTROL_HEADERS.shadow, '[01]', 'shadow');
+  capture(CONTROL_HEADERS.breakerFailures, '[0-9]+', 'breaker_failures');
+  capture(CONTROL_HEADERS.breakerOpenS, '[0-9]+', 'breaker_open_s');
+  capture(CONTROL_HEADERS.bodyMaxBytes, '[0-9]+', 'body_max_bytes');
   return `${lines.join('\n')}\n`;
 }

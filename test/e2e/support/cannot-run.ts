@@ -1,0 +1,15 @@
+// Jest-only (it registers tests); kept apart from environment.ts, which `npm run bench` also compiles.
+/**
+ * Registers why part of the suite cannot run here: a skip with its reason on a developer's machine,
+ * a failing test where the part is required (CI), so CI can never pass by skipping it.
+ */
+export function cannotRun(what: string, reason: string, required: boolean): void {
+  if (required) {
+    test(`${what}: end-to-end prerequisites`, () => {
+      throw new Error(`cannot run ${what}: ${reason}`);
+    });
+  } else {
+    test.skip(`${what} skipped: ${reason}`, () => undefined);
+  }
+}
+
