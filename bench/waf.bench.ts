@@ -13,9 +13,7 @@
  *
  * Skips with the reason when Apache, nginx, wrk, taskset, Lua or CRS 4 are missing.
  * BENCH_SECONDS (default 4), BENCH_ROUNDS (3), BENCH_WAF_SERVERS (apache,nginx), BENCH_WAF_PROFILE=1
- * (the per-call breakdown instead, see PROFILE_VARIANTS; it turns on ModSecurity 2's debug log at
- * level 8, whose "Script completed in N usec" times each script run, so its CPU columns include
- * debug logging).
+ * (the per-call breakdown instead, see PROFILE_VARIANTS).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,8 +87,6 @@ function profileClients(): Map<string, string | undefined> {
 }
 
 interface Run {
-  /** ModSecurity 2 only, profile mode: "Lua: Script completed in N usec" of the run's requests. */
-  scriptUs: number[];
   rps: number;
   p50: number;
   p99: number;
@@ -183,20 +179,7 @@ async function wrk(url: string, connections: number, headers: Record<string, str
     wafCpuMs,
     serverCpuMs,
     requests,
-    scriptUs: [],
   };
-}
-
-/** New "Script completed in N usec" lines of a ModSecurity 2 debug log (level 8) since `offset`. */
-function scriptTimes(file: string, offset: { bytes: number }): number[] {
-  let text = '';
-  try {
-    text = readFileSync(file).subarray(offset.bytes).toString('latin1');
-  } catch {
-    return [];
-  }
-  offset.bytes += Buffer.byteLength(text, 'latin1');
-  return [...text.matchAll(/Lua: Script completed in (\d+) usec/g)].map((m) => Number(m[1]));
 }
 
 /** The real CLI (compiled into .bench/ by run.js) serving the random stub, always passing (3 > -0.313). */
@@ -219,7 +202,7 @@ function medianOf(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const median = (runs: Run[], key: Exclude<keyof Run, 'scriptUs'>): number => medianOf(runs.map((r) => r[key]));
+const median = (runs: Run[], key: keyof Run): number => medianOf(runs.map((r) => r[key]));
 /**
  * CPU ms per request of one side: the least of the runs. Other load on the machine only ever adds
  * CPU time (cache and TLB misses after each context switch), so the least-disturbed run is the
@@ -262,14 +245,9 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
       pin(waf.pid as number, WAF_CORE);
     }
     const serverPids = stubs.map((s) => s.pid as number);
-    const offsets = new Map([...wafs.keys()].map((key) => [key, { bytes: 0 }]));
-    const measure = async (variant: Variant, connections: number) => {
+    const measure = (variant: Variant, connections: number) => {
       const waf = wafs.get(variant.instance) as WafInstance;
-      const offset = offsets.get(variant.instance) as { bytes: number };
-      scriptTimes(path.join(waf.dir, 'debug.log'), offset);
-      const run = await wrk(`${waf.baseUrl}/index.html?q=blue+running+shoes&page=2`, connections, { ...BASE_HEADERS, ...variant.headers }, waf.pid as number, serverPids);
-      run.scriptUs = scriptTimes(path.join(waf.dir, 'debug.log'), offset);
-      return run;
+      return wrk(`${waf.baseUrl}/index.html?q=blue+running+shoes&page=2`, connections, { ...BASE_HEADERS, ...variant.headers }, waf.pid as number, serverPids);
     };
     const results = new Map<string, { c16: Run[]; c1: Run[] }>(variants.map((v) => [v.name, { c16: [], c1: [] }]));
     for (const variant of variants) await measure(variant, 4); // warm-up
@@ -297,14 +275,6 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
           `${cpuPerReq(c16, 'serverCpuMs').toFixed(3).padStart(17)} | ${c16.reduce((sum, r) => sum + r.non2xx, 0)}`,
       );
       previous = cpu;
-    }
-    const timed = variants.filter((v) => results.get(v.name)!.c1.some((r) => r.scriptUs.length > 0));
-    if (timed.length > 0) {
-      console.log('ModSecurity 2\'s own timing of the script (debug log level 8, "Lua: Script completed in N usec"), c1 runs, wall us: p25 / median');
-      for (const variant of timed) {
-        const times = results.get(variant.name)!.c1.flatMap((r) => r.scriptUs).sort((a, b) => a - b);
-        console.log(`  ${variant.name.padEnd(32)} ${times[Math.floor(times.length / 4)]} / ${times[Math.floor(times.length / 2)]} (n=${times.length})`);
-      }
     }
   } finally {
     for (const waf of wafs.values()) await waf.stop();
@@ -342,11 +312,7 @@ async function main(): Promise<void> {
   const stubs = [await startStub(dir, ['--port', String(stubPort)]), await startStub(dir, ['--socket', socketPath])];
   try {
     const profile = process.env.BENCH_WAF_PROFILE === '1';
-    if (profile) {
-      luaProfile(`http://127.0.0.1:${stubPort}/`, `unix:${socketPath}`);
-      // ModSecurity 2 times each script run at debug level 8 (the harness reads this variable).
-      process.env.CRS_ML_E2E_DEBUG_LEVEL = '8';
-    }
+    if (profile) luaProfile(`http://127.0.0.1:${stubPort}/`, `unix:${socketPath}`);
     const variants = profile ? PROFILE_VARIANTS : VARIANTS;
     for (const kind of SERVERS) await benchServer(kind, variants, dir, stubPort, socketPath, stubs);
   } finally {
