@@ -109,7 +109,7 @@ function missing(): string | undefined {
   return undefined;
 }
 
-/** utime + stime of a process and all its descendants, in ms. */
+/** CPU time of a process and all its descendants, living or reaped, in ms. */
 function treeCpuMs(rootPid: number): number {
   const children = new Map<number, number[]>();
   const cpu = new Map<number, number>();
@@ -119,7 +119,9 @@ function treeCpuMs(rootPid: number): number {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const ppid = Number(fields[1]);
-      cpu.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+      // utime + stime, and cutime + cstime: the CPU of children that exited (Apache retires idle
+      // children) moves to their parent's cutime/cstime when it reaps them.
+      cpu.set(Number(entry), Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]));
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
     } catch {
       // exited meanwhile
