@@ -42,11 +42,14 @@ interface Variant {
 }
 
 const BASE_HEADERS = { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) bench', Accept: 'text/html', [CONTROL_HEADERS.logPass]: '0' };
+/** The plugin's default breaker (the e2e harness turns it off unless asked). */
+const BREAKER = { [CONTROL_HEADERS.breakerFailures]: '5' };
 const VARIANTS: readonly Variant[] = [
   { name: 'plugin off', instance: 'real', headers: { [CONTROL_HEADERS.enabled]: '0' } },
-  { name: 'mode 2 -> stub, TCP', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub' } },
-  { name: 'mode 2 -> stub, unix socket', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'unix' } },
-  { name: 'mode 1, benign (no call)', instance: 'real', headers: { [CONTROL_HEADERS.mode]: '1' } },
+  { name: 'mode 2 -> stub, TCP', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub', ...BREAKER } },
+  { name: 'mode 2 -> stub, TCP, no breaker', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub' } },
+  { name: 'mode 2 -> stub, unix socket', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'unix', ...BREAKER } },
+  { name: 'mode 1, benign (no call)', instance: 'real', headers: { [CONTROL_HEADERS.mode]: '1', ...BREAKER } },
 ];
 
 /**
@@ -106,7 +109,7 @@ function missing(): string | undefined {
   return undefined;
 }
 
-/** utime + stime of a process and all its descendants, in ms. */
+/** CPU time of a process and all its descendants, living or reaped, in ms. */
 function treeCpuMs(rootPid: number): number {
   const children = new Map<number, number[]>();
   const cpu = new Map<number, number>();
@@ -116,7 +119,9 @@ function treeCpuMs(rootPid: number): number {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const ppid = Number(fields[1]);
-      cpu.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+      // utime + stime, and cutime + cstime: the CPU of children that exited (Apache retires idle
+      // children) moves to their parent's cutime/cstime when it reaps them.
+      cpu.set(Number(entry), Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]));
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
     } catch {
       // exited meanwhile
@@ -256,7 +261,7 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
     }
     const serverName = (wafs.get('real') as WafInstance).serverName;
     console.log(`\n${serverName} + CRS 4, benign GET, ${ROUNDS} alternating ${SECONDS}s rounds (median); WAF + model server on core ${WAF_CORE}, wrk on core ${LOAD_CORE}`);
-    console.log('variant                        | req/s c16 | ratio | p50 c1 ms | p99 c16 ms | WAF CPU/req ms (min, median) | vs off | vs previous | server CPU/req ms | non-2xx');
+    console.log('variant                          | req/s c16 | ratio | p50 c1 ms | p99 c16 ms | WAF CPU/req ms (min, median) | vs off | vs previous | server CPU/req ms | non-2xx');
     const base = results.get(variants[0].name)!;
     const baseRps = median(base.c16, 'rps');
     const baseCpu = cpuPerReq(base.c16, 'wafCpuMs');
@@ -267,7 +272,7 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
       const rps = median(c16, 'rps');
       const cpu = cpuPerReq(c16, 'wafCpuMs');
       console.log(
-        `${variant.name.padEnd(30)} | ${rps.toFixed(0).padStart(9)} | ${(rps / baseRps).toFixed(2).padStart(5)} | ${median(c1, 'p50').toFixed(2).padStart(9)} | ` +
+        `${variant.name.padEnd(32)} | ${rps.toFixed(0).padStart(9)} | ${(rps / baseRps).toFixed(2).padStart(5)} | ${median(c1, 'p50').toFixed(2).padStart(9)} | ` +
           `${median(c16, 'p99').toFixed(2).padStart(10)} | ${`${cpu.toFixed(3)}, ${cpuMedian(c16, 'wafCpuMs').toFixed(3)}`.padStart(28)} | ${signed(cpu - baseCpu).padStart(6)} | ${signed(cpu - previous).padStart(11)} | ` +
           `${cpuPerReq(c16, 'serverCpuMs').toFixed(3).padStart(17)} | ${c16.reduce((sum, r) => sum + r.non2xx, 0)}`,
       );

@@ -54,14 +54,18 @@ local DEFAULT_BODY_MAX_BYTES = 65536
 local MAX_RESPONSE_BYTES = 65536
 local DEFAULT_EXCLUDE_HEADERS = "authorization proxy-authorization cookie x-api-key"
 local DEFAULT_REDACT_COOKIES = "*sess* *sid *token* *auth* *jwt* *csrf* *xsrf*"
--- CRS's scores, as CRS 4 and CRS 3.3 name them; those a request has are sent.
-local CRS_SCORES = {
-  "inbound_anomaly_score_pl1", "inbound_anomaly_score_pl2", "inbound_anomaly_score_pl3",
-  "inbound_anomaly_score_pl4", "blocking_inbound_anomaly_score", "detection_inbound_anomaly_score",
-  "anomaly_score", "anomaly_score_pl1", "anomaly_score_pl2", "anomaly_score_pl3", "anomaly_score_pl4",
+-- CRS's scores, as CRS 4 (it sets inbound_anomaly_score_pl1) and CRS 3.3 name
+-- them; those a request has are sent. Each m.getvar("tx.x") costs ModSecurity
+-- 2 a scan of every TX variable, so only one version's names are read.
+local CRS_CATEGORY_SCORES = {
   "sql_injection_score", "xss_score", "rce_score", "lfi_score", "rfi_score",
   "php_injection_score", "http_violation_score", "session_fixation_score",
 }
+local CRS4_SCORES = {
+  "inbound_anomaly_score_pl2", "inbound_anomaly_score_pl3", "inbound_anomaly_score_pl4",
+  "blocking_inbound_anomaly_score", "detection_inbound_anomaly_score",
+}
+local CRS3_SCORES = { "anomaly_score", "anomaly_score_pl1", "anomaly_score_pl2", "anomaly_score_pl3", "anomaly_score_pl4" }
 -- Failures that say the server is unwell: they count towards the breaker.
 -- (http-4xx is about the request, config-error and client-error about this side.)
 local BREAKER_FAILURES = { unreachable = true, timeout = true, ["bad-response"] = true }
@@ -225,10 +229,9 @@ local function build_body(v3)
   out[#out + 1] = "&hour=" .. hour:gsub(UNRESERVED, URL) .. "&day=" .. day:gsub(UNRESERVED, URL)
   -- Forms arrive as ARGS already; any other body is sent raw, up to body_max_bytes.
   local parsed = processor == "URLENCODED" or (processor == "MULTIPART" and not v3)
-  local max_body = tonumber(tx("body_max_bytes", "")) or DEFAULT_BODY_MAX_BYTES
-  if not parsed and raw ~= nil and raw ~= "" and max_body > 0 then
-    out[#out + 1] = "&body="
-    out[#out + 1] = (raw:sub(1, max_body):gsub(UNRESERVED, URL))
+  if not parsed and raw ~= nil and raw ~= "" then
+    local max_body = tonumber(tx("body_max_bytes", "")) or DEFAULT_BODY_MAX_BYTES
+    if max_body > 0 then out[#out + 1] = "&body=" .. raw:sub(1, max_body):gsub(UNRESERVED, URL) end
   end
 
   local send_headers, send_cookies = tx("send_headers", "1") == "1", tx("send_cookies", "1") == "1"
@@ -261,10 +264,13 @@ local function build_body(v3)
   if tx("send_crs_scores", "1") == "1" then
     -- Names are ours (letters, digits, "_": nothing to encode), values integers.
     local scores = {}
-    for _, name in ipairs(CRS_SCORES) do
-      local value = m.getvar("tx." .. name, "none")
+    local function add(name, value)
       if value ~= nil and value:find("^%-?%d+$") then scores[#scores + 1] = "%22" .. name .. "%22%3A" .. value end
     end
+    local pl1 = m.getvar("tx.inbound_anomaly_score_pl1", "none")
+    add("inbound_anomaly_score_pl1", pl1)
+    for _, name in ipairs(pl1 ~= nil and CRS4_SCORES or CRS3_SCORES) do add(name, m.getvar("tx." .. name, "none")) end
+    for _, name in ipairs(CRS_CATEGORY_SCORES) do add(name, m.getvar("tx." .. name, "none")) end
     out[#out + 1] = "&crs=%7B" .. table.concat(scores, "%2C") .. "%7D"
   end
   return table.concat(out)
@@ -341,8 +347,17 @@ end
 -- closing it unloads the shared library (dlclose), so the next request loads
 -- and relocates it again. With keep_loaded, the handles' finaliser is dropped:
 -- the library stays mapped and the next dlopen only counts a reference.
+local function require_c(name)
+  -- A C module: skip the search of package.path (some ten failed file opens).
+  local path = package.path
+  package.path = ""
+  local ok, module = pcall(require, name)
+  package.path = path
+  return ok, module
+end
+
 local function load_socket(keep_loaded)
-  local ok, core = pcall(require, "socket.core")
+  local ok, core = require_c("socket.core")
   if not ok then return nil, core end
   if keep_loaded and debug ~= nil and debug.getregistry ~= nil then
     local registry = debug.getregistry()
@@ -373,7 +388,7 @@ local function post(socket, url, body, timeout)
   local function left() return deadline - socket.gettime() end
   local conn, where
   if unix_path ~= nil then
-    local has_unix, unix = pcall(require, "socket.unix")
+    local has_unix, unix = require_c("socket.unix")
     if not has_unix then return nil, "config-error", "ml_server_url is unix: but LuaSocket has no socket.unix: " .. tostring(unix) end
     conn, where = (unix.stream or unix)(), "unix:" .. unix_path
   else
@@ -480,9 +495,7 @@ function main()
   local url = tx("ml_server_url", DEFAULT_URL)
   local timeout_ms = tonumber(tx("timeout_ms", "")) or DEFAULT_TIMEOUT_MS
   if timeout_ms <= 0 then timeout_ms = DEFAULT_TIMEOUT_MS end
-  local policy = tx("fail_policy", "crs")
   local breaker_limit = tonumber(tx("breaker_failures", "0")) or 0
-  local breaker_s = tonumber(tx("breaker_open_s", "30")) or 30
   local now = os.time()
 
   local ok, status, answer, detail = false, "LuaSocket is missing (apt-get install lua-socket): " .. tostring(missing)
@@ -511,10 +524,12 @@ function main()
     ml_status = answer
   end
   if breaker_limit > 0 and ml_status ~= "breaker-open" then
-    local opened = breaker_record(BREAKER_FAILURES[ml_status] or (status ~= nil and status >= 500), breaker_limit, breaker_s, now)
+    local failed = BREAKER_FAILURES[ml_status] or (status ~= nil and status >= 500)
+    local opened = breaker_record(failed, breaker_limit, failed and (tonumber(tx("breaker_open_s", "30")) or 30), now)
     if opened ~= nil then detail = detail .. "; " .. opened end
   end
   if action == nil then
+    local policy = tx("fail_policy", "crs")
     action = fail_action(policy)
     detail = detail .. "; fail_policy=" .. policy .. " -> " .. action
     m.log(2, "ML plugin: " .. detail)

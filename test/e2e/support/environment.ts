@@ -121,3 +121,6 @@ export function detectEnvironment(): E2eEnvironment {
 /** CI sets these: then the Apache (and nginx) suites must run, not skip. */
 export const APACHE_REQUIRED = (): boolean => process.env.CRS_ML_E2E === '1';
 export const NGINX_REQUIRED = (): boolean => process.env.CRS_ML_E2E_NGINX === '1';
+
+/** Also importable from here, as before the split (other e2e tests import it from this file). */
+export { cannotRun } from './cannot-run';
