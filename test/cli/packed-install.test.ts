@@ -39,7 +39,8 @@ function startServer(cwd: string): Promise<{ child: ChildProcess; url: string; l
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const match = /^.*serving .* on (http:\/\/127\.0\.0\.1:\d+\/).*$/m.exec(log);
-      if (match) resolve({ child, url: match[1], line: match[0] });
+      // Logs are pino JSON lines: the startup line's text is its `msg`.
+      if (match) resolve({ child, url: match[1], line: (JSON.parse(match[0]) as { msg: string }).msg });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

@@ -1,6 +1,7 @@
-import type { PyValue } from '../../pickle/python-value';
+import { NdArray } from '../../numpy/ndarray';
+import { PyObject, type PyValue } from '../../pickle/python-value';
 import type { BuildContext, Estimator } from '../base';
-import { EstimatorStateError } from '../errors';
+import { EstimatorStateError, UnsupportedEstimatorError } from '../errors';
 import { denseMatrix, type DenseMatrix } from '../matrix';
 import { StateReader } from '../state-reader';
 import type { Float32Rows } from '../tree/float32-input';
@@ -52,7 +53,25 @@ export function readInit(reader: StateReader, context: BuildContext): Estimator 
   const init = reader.value('init_');
   if (init === 'zero') return 'zero';
   if (typeof init === 'string' || init === null) throw new EstimatorStateError(`${reader.pythonClass}.init_ is ${JSON.stringify(init)}; expected 'zero' or an estimator`);
+  refuseFloat32Classifier(init, reader.pythonClass, context);
   return context.build(init);
+}
+
+/**
+ * A classifier init fitted on GradientBoosting's float32 X keeps float32 `coef_` (scikit-learn 1.9's
+ * LogisticRegression does) and predicts through float32 BLAS, whose summation order we cannot
+ * reproduce: scores would differ by up to 1e-2. Refused rather than silently different.
+ */
+function refuseFloat32Classifier(init: PyValue, pythonClass: string, context: BuildContext): void {
+  if (!(init instanceof PyObject) || !/LogisticRegression/.test(init.className)) return;
+  const coef = init.dict().get('coef_');
+  if (coef instanceof NdArray && coef.dtype.kind === 'f' && coef.dtype.itemsize === 4) {
+    throw new UnsupportedEstimatorError(
+      pythonClass,
+      context.sklearnVersion,
+      `its init_ (${init.className}) holds float32 coefficients and scikit-learn evaluates it in float32 BLAS, which cannot be reproduced exactly; re-train with init=None (the default) or init="zero"`,
+    );
+  }
 }
 
 /** The float32-cast rows as a float64 matrix, for an init estimator. */

@@ -38,8 +38,8 @@ export const NEWER_THAN_1_2_SKIPS: Readonly<Record<string, string>> = {
     ['gbc-init-logistic-regression', 'gbc-multinomial-init-logistic-regression'].map((name) => [
       `trees/float32-init.json:${name}`,
       'GradientBoosting with a LogisticRegression init, 1.9: the init keeps float32 coef_ (fitted on float32 X) and ' +
-        'predicts in float32 sgemm arithmetic; near p = 1 the float32 rounding of p moves logit(p) by up to 1e-2, ' +
-        'which we cannot reproduce without sgemm\'s summation order (we compute in float64)',
+        'predicts in float32 sgemm arithmetic (up to 1e-2 away near p = 1): such files are refused, ' +
+        'see test/sklearn/ensemble/float32-init.test.ts',
     ]),
   ),
   'models/text.json:waf_tfidf_knn':
