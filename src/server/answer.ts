@@ -18,19 +18,23 @@ export function healthAnswer(model: LoadedModel | undefined): TextAnswer {
   return model === undefined ? LOADING : { status: 200, text: 'Service is up' };
 }
 
-/** `POST /`: parse, score, decide. Never throws; errors become their status and one line. */
-export async function scoreAnswer(model: LoadedModel | undefined, body: Uint8Array, logger: Logger): Promise<TextAnswer> {
+/**
+ * `POST /`: parse, score, decide. Never throws; errors become their status and one line.
+ * `onError` (metrics) hears of every refused request.
+ */
+export async function scoreAnswer(model: LoadedModel | undefined, body: Uint8Array, logger: Logger, onError?: (error: unknown) => void): Promise<TextAnswer> {
   if (model === undefined) return LOADING;
   try {
     const decision = await model.judge(parseRequestBody(body));
     return { status: statusOf(decision), text: bodyOf(decision) };
   } catch (error) {
-    return errorAnswer(error, logger);
+    return errorAnswer(error, logger, onError);
   }
 }
 
 /** Maps an error to its status (src/server/error-status.ts) and logs what operators need. */
-export function errorAnswer(error: unknown, logger: Logger): TextAnswer {
+export function errorAnswer(error: unknown, logger: Logger, onError?: (error: unknown) => void): TextAnswer {
+  onError?.(error);
   const status = statusOfError(error);
   if (status >= 500) logger.error(`request failed: ${describeError(error)}`);
   else logger.debug(`request refused (${status}): ${describeError(error)}`);
