@@ -1,0 +1,127 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
+
+/** Default time in-flight requests get to finish after SIGTERM/SIGINT (`--shutdown-grace-ms`). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * How long a connection that has sent nothing yet may wait for its request once draining starts.
+ * The plugin opens one connection per request and writes it at once; a connection silent this
+ * long is a pre-connect or an idle client, not a request in flight.
+ */
+export const SILENT_CONNECTION_MS = 1_000;
+
+/** What a drain did, for the log line and the exit code. */
+export interface DrainReport {
+  /** Requests (or partly received requests) the grace period cut off. 0 means a clean drain. */
+  readonly cutOff: number;
+  /** Connections closed without having sent a byte. */
+  readonly silentClosed: number;
+  /** Idle keep-alive connections closed when the drain began. */
+  readonly idleClosed: number;
+}
+
+interface ConnectionState {
+  readonly acceptedAt: number;
+  requests: number;
+  current: ServerResponse | undefined;
+}
+
+/**
+ * Tracks the connections of an HTTP server and drains them the way Envoy and nginx do: stop
+ * accepting, finish in-flight requests (with `Connection: close`), wait for requests on
+ * connections already accepted, close idle keep-alive connections, then report.
+ *
+ * Node's own `server.close()` (19+) closes every connection without an active request at once,
+ * including accepted ones whose request has not arrived yet, which is how the plugin's
+ * one-connection-per-request calls got reset on shutdown. This class stops only the listening
+ * socket and decides per connection.
+ *
+ * `onRequest` must be called first thing for every request (the ops listener does); it costs a
+ * map lookup and two assignments.
+ */
+export class Drain {
+  private readonly connections = new Map<Socket, ConnectionState>();
+  private draining = false;
+  private result: Promise<DrainReport> | undefined;
+
+  constructor(private readonly server: Server) {
+    server.on('connection', (socket: Socket) => {
+      this.connections.set(socket, { acceptedAt: Date.now(), requests: 0, current: undefined });
+      socket.once('close', () => this.connections.delete(socket));
+    });
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Notes a request; while draining, its answer carries `Connection: close`. */
+  onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const state = this.connections.get(req.socket);
+    if (state !== undefined) {
+      state.requests++;
+      state.current = res;
+    }
+    if (this.draining) res.shouldKeepAlive = false;
+  }
+
+  /**
+   * Stops accepting and drains within `graceMs`; resolves once every connection is closed. Calling
+   * it again returns the same drain.
+   */
+  drain(graceMs: number): Promise<DrainReport> {
+    this.result ??= this.run(graceMs);
+    return this.result;
+  }
+
+  private run(graceMs: number): Promise<DrainReport> {
+    this.draining = true;
+    // net.Server's close: stop listening, leave the connections to us (see the class comment).
+    NetServer.prototype.close.call(this.server);
+    let idleClosed = 0;
+    for (const [socket, state] of this.connections) {
+      const res = state.current;
+      if (res === undefined || res.writableFinished) {
+        if (state.requests > 0) {
+          idleClosed++;
+          socket.destroy();
+        }
+      } else if (!res.headersSent) {
+        res.shouldKeepAlive = false;
+      } else {
+        // Already answering with keep-alive: close once this answer is out.
+        res.once('finish', () => setImmediate(() => this.closeIfIdle(socket)));
+      }
+    }
+    return new Promise((resolve) => {
+      const deadline = Date.now() + graceMs;
+      let silentClosed = 0;
+      const tick = () => {
+        const now = Date.now();
+        for (const [socket, state] of this.connections) {
+          if (state.requests === 0 && socket.bytesRead === 0 && now - state.acceptedAt >= Math.min(SILENT_CONNECTION_MS, graceMs)) {
+            silentClosed++;
+            socket.destroy();
+          }
+        }
+        if (this.connections.size === 0) return resolve({ cutOff: 0, silentClosed, idleClosed });
+        if (now < deadline) return void setTimeout(tick, 20);
+        let cutOff = 0;
+        for (const [socket, state] of this.connections) {
+          const answering = state.current !== undefined && !state.current.writableFinished;
+          if (answering || (state.requests === 0 && socket.bytesRead > 0)) cutOff++;
+          else silentClosed++;
+          socket.destroy();
+        }
+        resolve({ cutOff, silentClosed, idleClosed });
+      };
+      tick();
+    });
+  }
+
+  private closeIfIdle(socket: Socket): void {
+    const state = this.connections.get(socket);
+    if (state !== undefined && (state.current === undefined || state.current.writableFinished)) socket.destroy();
+  }
+}
