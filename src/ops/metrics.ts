@@ -76,7 +76,12 @@ export class ServerMetrics {
   private readonly anomaly = this.requests.labels('anomaly', '401');
   private readonly refusedByStatus = new Map<number, ReturnType<Counter<'verdict' | 'status'>['labels']>>();
 
-  constructor(options: { readonly defaultMetrics?: boolean } = {}) {
+  /**
+   * `worker`: under `--workers`, every series carries a `worker` label (1..N), so the aggregated
+   * `/metrics` keeps one series per worker (sum them in PromQL) and shows how load spreads.
+   */
+  constructor(options: { readonly defaultMetrics?: boolean; readonly worker?: string } = {}) {
+    if (options.worker !== undefined) this.registry.setDefaultLabels({ worker: options.worker });
     // Node's own metrics, event-loop lag among them (nodejs_eventloop_lag_seconds and its percentiles).
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
     this.reloads.labels('ok').inc(0);

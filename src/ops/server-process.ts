@@ -59,7 +59,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   const { logger } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const inWorker = cluster.isWorker;
-  const metrics = new ServerMetrics();
+  const metrics = new ServerMetrics({ worker: inWorker ? String(cluster.worker!.id) : undefined });
   const holder = new ModelHolder({
     load: () => loadServedModel({ modelsDir: options.modelsDir, adapters: options.adapters, logger }),
     modelsDir: options.modelsDir,
