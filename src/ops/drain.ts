@@ -5,11 +5,23 @@ import { Server as NetServer, type Socket } from 'node:net';
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 /**
- * How long a connection that has sent nothing yet may wait for its request once draining starts.
+ * How long, from the start of the drain, a connection that has sent nothing yet may take to send
+ * its request.
  * The plugin opens one connection per request and writes it at once; a connection silent this
  * long is a pre-connect or an idle client, not a request in flight.
  */
 export const SILENT_CONNECTION_MS = 1_000;
+
+/**
+ * Before the listening socket closes, connections the kernel has completed but Node has not
+ * accepted yet (a starved event loop lets a few queue up) are accepted first: the socket closes
+ * once no connection arrived for `ACCEPT_QUIET_MS`, or after `ACCEPT_SWEEP_MAX_MS`. Closing a
+ * listening socket resets every connection still in its queue; clients that keep connecting
+ * through this window can still meet that reset, which no server can avoid (a load balancer
+ * stops sending first when `GET /` answers 503).
+ */
+const ACCEPT_QUIET_MS = 10;
+const ACCEPT_SWEEP_MAX_MS = 100;
 
 /** What a drain did, for the log line and the exit code. */
 export interface DrainReport {
@@ -22,7 +34,6 @@ export interface DrainReport {
 }
 
 interface ConnectionState {
-  readonly acceptedAt: number;
   requests: number;
   current: ServerResponse | undefined;
 }
@@ -43,11 +54,13 @@ interface ConnectionState {
 export class Drain {
   private readonly connections = new Map<Socket, ConnectionState>();
   private draining = false;
+  private lastAccept = 0;
   private result: Promise<DrainReport> | undefined;
 
   constructor(private readonly server: Server) {
     server.on('connection', (socket: Socket) => {
-      this.connections.set(socket, { acceptedAt: Date.now(), requests: 0, current: undefined });
+      this.lastAccept = Date.now();
+      this.connections.set(socket, { requests: 0, current: undefined });
       socket.once('close', () => this.connections.delete(socket));
     });
   }
@@ -77,13 +90,14 @@ export class Drain {
 
   private run(graceMs: number): Promise<DrainReport> {
     this.draining = true;
-    // net.Server's close: stop listening, leave the connections to us (see the class comment).
-    NetServer.prototype.close.call(this.server);
+    // Never at once: the first timer fires after a poll phase, which accepts what is queued.
+    const since = Date.now();
+    setTimeout(() => this.stopAccepting(since), ACCEPT_QUIET_MS);
     let idleClosed = 0;
     for (const [socket, state] of this.connections) {
       const res = state.current;
       if (res === undefined || res.writableFinished) {
-        if (state.requests > 0) {
+        if (state.requests > 0 && res?.shouldKeepAlive !== false) {
           idleClosed++;
           socket.destroy();
         }
@@ -95,12 +109,13 @@ export class Drain {
       }
     }
     return new Promise((resolve) => {
-      const deadline = Date.now() + graceMs;
+      const started = Date.now();
+      const deadline = started + graceMs;
       let silentClosed = 0;
       const tick = () => {
         const now = Date.now();
         for (const [socket, state] of this.connections) {
-          if (state.requests === 0 && socket.bytesRead === 0 && now - state.acceptedAt >= Math.min(SILENT_CONNECTION_MS, graceMs)) {
+          if (state.requests === 0 && socket.bytesRead === 0 && now - started >= Math.min(SILENT_CONNECTION_MS, graceMs)) {
             silentClosed++;
             socket.destroy();
           }
@@ -118,6 +133,16 @@ export class Drain {
       };
       tick();
     });
+  }
+
+  /** net.Server's close: stop listening, leave the connections to us (see the class comment). */
+  private stopAccepting(since: number): void {
+    const now = Date.now();
+    if (now - this.lastAccept >= ACCEPT_QUIET_MS || now - since >= ACCEPT_SWEEP_MAX_MS) {
+      NetServer.prototype.close.call(this.server);
+      return;
+    }
+    setTimeout(() => this.stopAccepting(since), ACCEPT_QUIET_MS);
   }
 
   private closeIfIdle(socket: Socket): void {

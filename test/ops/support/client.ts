@@ -22,6 +22,8 @@ export interface Exchange {
   /** Send the body in this many pieces, `trickleMs` apart. */
   readonly pieces?: number;
   readonly trickleMs?: number;
+  /** Give up (error `TIMEOUT`) after this long; default 15 s. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -58,6 +60,10 @@ export function exchange(port: number, ex: Exchange, agent: Agent | false = fals
       else socket.once('connect', () => (connected = true));
     });
     req.on('error', (e: NodeJS.ErrnoException) => finish({ error: e.code ?? e.message }));
+    req.setTimeout(ex.timeoutMs ?? 15_000, () => {
+      finish({ error: 'TIMEOUT' });
+      req.destroy();
+    });
     if (ex.abortAfter !== undefined) {
       req.write(ex.body.subarray(0, ex.abortAfter), () => setTimeout(() => req.destroy(), 5));
       return;
