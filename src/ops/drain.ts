@@ -48,8 +48,8 @@ interface ConnectionState {
  * one-connection-per-request calls got reset on shutdown. This class stops only the listening
  * socket and decides per connection.
  *
- * `onRequest` must be called first thing for every request (the ops listener does); it costs a
- * map lookup and two assignments.
+ * `attach` it to the server before listening; `onRequest` must be called first thing for every
+ * request (the ops listener does); it costs a map lookup and two assignments.
  */
 export class Drain {
   private readonly connections = new Map<Socket, ConnectionState>();
@@ -57,7 +57,11 @@ export class Drain {
   private lastAccept = 0;
   private result: Promise<DrainReport> | undefined;
 
-  constructor(private readonly server: Server) {
+  private server: Server | undefined;
+
+  /** Starts tracking `server`'s connections; call before it listens. */
+  attach(server: Server): void {
+    this.server = server;
     server.on('connection', (socket: Socket) => {
       this.lastAccept = Date.now();
       this.connections.set(socket, { requests: 0, current: undefined });
@@ -139,7 +143,7 @@ export class Drain {
   private stopAccepting(since: number): void {
     const now = Date.now();
     if (now - this.lastAccept >= ACCEPT_QUIET_MS || now - since >= ACCEPT_SWEEP_MAX_MS) {
-      NetServer.prototype.close.call(this.server);
+      if (this.server?.listening) NetServer.prototype.close.call(this.server);
       return;
     }
     setTimeout(() => this.stopAccepting(since), ACCEPT_QUIET_MS);

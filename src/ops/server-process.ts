@@ -74,18 +74,15 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     onError: (error) => metrics.refused(error),
     ...options.app,
   });
-  const server = (options.createServer ?? createServer)(() => undefined);
-  server.removeAllListeners('request');
-  const drain = new Drain(server);
-  server.on(
-    'request',
-    createOpsListener(contract, {
-      drain,
-      admin: options.admin,
-      reload: inWorker ? () => askPrimary<ReloadOutcome[]>('reload') : async () => [await holder.reload()],
-      metrics: inWorker ? async () => ({ contentType: AggregatorRegistry.PROMETHEUS_CONTENT_TYPE, text: await askPrimary<string>('metrics') }) : () => metrics.expose(),
-    }),
-  );
+  const drain = new Drain();
+  const listener = createOpsListener(contract, {
+    drain,
+    admin: options.admin,
+    reload: inWorker ? () => askPrimary<ReloadOutcome[]>('reload') : async () => [await holder.reload()],
+    metrics: inWorker ? async () => ({ contentType: AggregatorRegistry.PROMETHEUS_CONTENT_TYPE, text: await askPrimary<string>('metrics') }) : () => metrics.expose(),
+  });
+  const server = (options.createServer ?? createServer)(listener);
+  drain.attach(server);
   // A request's headers must arrive within this; its body within --body-timeout-ms (src/server/read-body.ts).
   server.headersTimeout = 20_000;
   server.requestTimeout = 0;
