@@ -48,7 +48,14 @@ export class ModelHolder {
 
   /** Loads the first model; throws what the loader throws (startup stops on it). */
   async start(): Promise<LoadedModel> {
-    const serving = await this.loadServing();
+    const loading = this.loadServing();
+    // A reload asked for while the first model loads (SIGHUP at startup) runs after it.
+    this.running = loading.then(
+      (serving): ReloadOutcome => ({ ok: true, summary: serving.model.summary }),
+      (error: unknown): ReloadOutcome => ({ ok: false, reason: describeError(error) }),
+    );
+    void this.running.finally(() => (this.running = undefined));
+    const serving = await loading;
     this.serving = serving;
     return serving.view;
   }
