@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fuzzCheck, graceCutCheck, reloadCheck, sigtermCheck, workersCheck } from './support/checks';
-import { cannotRun, REPO_ROOT } from './support/server-process';
+import { cannotRun, ServerUnderTest, REPO_ROOT } from './support/server-process';
 
 /**
  * Issue 12's operations checks against real server processes (bin/crs-ml-server.js), reduced to
@@ -17,6 +17,8 @@ const results: Record<string, unknown> = {};
 
 run('operations checks on a real server process', () => {
   jest.setTimeout(FULL ? 1_800_000 : 60_000);
+
+  afterAll(() => ServerUnderTest.stopAll());
 
   afterAll(() => {
     if (!FULL) return;

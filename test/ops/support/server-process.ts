@@ -31,6 +31,14 @@ export function writeManifest(dir: string, manifest: unknown): void {
 
 /** A `crs-ml-server serve` child process on a free port. */
 export class ServerUnderTest {
+  /** Every server still running, so a test that times out can still stop its servers (afterAll). */
+  static readonly running = new Set<ServerUnderTest>();
+
+  /** Kills every server still running (and, through the primary's exit, its workers). */
+  static async stopAll(): Promise<void> {
+    await Promise.all([...ServerUnderTest.running].map((server) => server.stop()));
+  }
+
   readonly child: ChildProcess;
   port = 0;
   log = '';
@@ -40,6 +48,8 @@ export class ServerUnderTest {
     this.child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child.stderr!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    ServerUnderTest.running.add(this);
+    void this.exited.then(() => ServerUnderTest.running.delete(this));
   }
 
   /** Waits for the "serving ... on http://host:port/" line. */
@@ -73,8 +83,14 @@ export class ServerUnderTest {
     return children === '' ? [] : children.split(/\s+/).map(Number);
   }
 
+  /** SIGTERM (a primary then stops its workers), SIGKILL if it is still there after 5 s. */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+      await this.exited;
+      clearTimeout(timer);
+    }
     await this.exited;
   }
 }
