@@ -44,6 +44,21 @@ export class RecordingError extends CrsMlError {
   readonly code = 'RECORDING_FAILED';
 }
 
+/** The body could not be read: bad compressed data, fewer bytes than Content-Length, an aborted upload. */
+export class RequestBodyError extends CrsMlError {
+  readonly code = 'REQUEST_BODY_UNREADABLE';
+}
+
+/** The body was not received within the server's body timeout (`--body-timeout-ms`). */
+export class RequestTimeoutError extends CrsMlError {
+  readonly code = 'REQUEST_TIMEOUT';
+}
+
+/** The body's Content-Encoding is not one the server decodes (identity, gzip, deflate, br). */
+export class RequestEncodingError extends CrsMlError {
+  readonly code = 'REQUEST_ENCODING_UNSUPPORTED';
+}
+
 /** A manifest file is missing, is not JSON, or fails validation. */
 export class ManifestError extends CrsMlError {
   readonly code = 'MANIFEST_INVALID';

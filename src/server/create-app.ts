@@ -1,10 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { decisionRuleOf } from '../adapter/decision-rule';
 import type { LoadedModel } from '../adapter/load-model';
-import { RequestFormatError, RequestTooLargeError } from '../errors';
 import type { Logger } from '../logger';
 import { errorAnswer, healthAnswer, LOADING, scoreAnswer, type AnswerHooks, type TextAnswer } from './answer';
 import { createOipRouter } from './oip/oip-router';
+import { DEFAULT_BODY_TIMEOUT_MS, readBody, type BodyLimits } from './read-body';
 
 /** Default request body limit; ModSecurity's own default SecRequestBodyLimit is 13 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -14,6 +14,15 @@ export interface AppOptions extends AnswerHooks {
   readonly model: () => LoadedModel | undefined;
   readonly logger: Logger;
   readonly maxBodyBytes?: number;
+  /** Milliseconds a client has to send its body (408 beyond); default 10 s. */
+  readonly bodyTimeoutMs?: number;
+  /** Hears of every refused POST / (metrics count them by code); must be cheap. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** The body bounds of these options, defaults filled in. */
+export function bodyLimitsOf(options: AppOptions): BodyLimits {
+  return { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS };
 }
 
 /**
@@ -23,7 +32,7 @@ export interface AppOptions extends AnswerHooks {
  *
  * - `GET /`  -> `200 Service is up` once the model is loaded, `503` before.
  * - `POST /` -> `200 score=<n>` (pass), `401 score=<n>` (anomaly), `400 <reason>` (bad body),
- *   `413` (body over the limit).
+ *   `413` (body over the limit), `408` (body too slow), `415` (unknown Content-Encoding).
  * - `GET /info` -> the adapter's description, the decision rule (the manifest's threshold, or the
  *   adapter's own `decide`) and the manifest, as JSON.
  * - `/v2/...` -> the Open Inference Protocol v2 front door (src/server/oip/, docs/oip.md).
@@ -43,35 +52,27 @@ export function createApp(options: AppOptions): express.Express {
     res.status(200).json({ summary: model.summary, adapter: model.adapter.describe(), decision, manifest: model.manifest });
   });
 
-  app.post('/', express.raw({ type: () => true, limit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }), async (req: Request, res: Response) => {
-    // express.raw leaves `{}` when there was no body at all.
-    const body: Uint8Array = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    send(res, await scoreAnswer(options.model(), body, logger, options));
+  const limits = bodyLimitsOf(options);
+  app.post('/', (req: Request, res: Response) => {
+    readBody(req, limits).then(
+      async (body) => send(res, await scoreAnswer(options.model(), body, logger, options)),
+      (error: unknown) => send(res.set('Connection', 'close'), errorAnswer(error, logger, options)),
+    );
   });
 
   app.use(createOipRouter({ model: options.model, logger, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
 
   app.use((_req: Request, res: Response) => send(res, { status: 404, text: 'Not found: use GET / or POST / (or the OIP v2 endpoints under /v2)' }));
 
-  // Body-reading failures (size limit, aborted upload, bad content-encoding) land here.
+  // Anything a route throws: one line, logged, never a stack trace to the client.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (!res.headersSent) send(res, errorAnswer(fromBodyParserError(error), logger, options));
+    if (!res.headersSent) send(res, errorAnswer(error, logger, options));
   });
 
   return app;
 }
 
-/** body-parser's errors carry `type`; turn the ones a client causes into our typed errors. */
-function fromBodyParserError(error: unknown): unknown {
-  const type = (error as { type?: string } | null)?.type;
-  if (type === 'entity.too.large') {
-    const limit = (error as { limit?: number }).limit;
-    return new RequestTooLargeError(`the body is larger than the server's limit of ${limit} bytes (--max-body-bytes).`);
-  }
-  if (typeof type === 'string') return new RequestFormatError(`the body could not be read: ${(error as Error).message}`);
-  return error;
-}
-
 function send(res: Response, answer: TextAnswer): void {
+  if (res.headersSent || res.destroyed) return;
   res.status(answer.status).type('text/plain; charset=utf-8').send(answer.text);
 }

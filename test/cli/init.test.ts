@@ -85,7 +85,7 @@ describe('crs-ml-server init', () => {
   it('writes a saved_models/ that serve answers with: benign 200, attacks (v2 header too) 401', async () => {
     const dir = tempDir();
     initCommand(dir, {}, () => undefined);
-    const { server } = await serve({ models: path.join(dir, 'saved_models'), host: '127.0.0.1', port: 0, logLevel: 'error', maxBodyBytes: 1 << 20 });
+    const { server } = (await serve({ models: path.join(dir, 'saved_models'), host: '127.0.0.1', port: 0, logLevel: 'error', maxBodyBytes: 1 << 20 }))!;
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       const post = async (body: string) => {

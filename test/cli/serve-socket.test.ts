@@ -31,14 +31,14 @@ describe('crs-ml-server serve --socket', () => {
     // A server killed without cleaning up leaves its socket file behind.
     spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(socketPath)}, () => process.kill(process.pid, 'SIGKILL'))`]);
     expect(existsSync(socketPath)).toBe(true);
-    const { server } = await serve({
+    const { server } = (await serve({
       models: path.join(__dirname, '../../saved_models'),
       host: '127.0.0.1',
       port: 0,
       socket: socketPath,
       logLevel: 'error',
       maxBodyBytes: 1 << 20,
-    });
+    }))!;
     try {
       expect(statSync(socketPath).mode & 0o777).toBe(0o666);
       const { status, text } = await post(socketPath);

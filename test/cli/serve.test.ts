@@ -7,13 +7,13 @@ const CAPTURED = 'method=POST&path=/search.php&args={"ARGS:q":"fish&chips","ARGS
 
 describe('crs-ml-server serve', () => {
   it('serves the bundled saved_models on a real socket', async () => {
-    const { server, model } = await serve({
+    const { server, model, detach } = (await serve({
       models: path.join(__dirname, '../../saved_models'),
       host: '127.0.0.1',
       port: 0,
       logLevel: 'error',
       maxBodyBytes: 1 << 20,
-    });
+    }))!;
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       const health = await fetch(url);
@@ -24,6 +24,7 @@ describe('crs-ml-server serve', () => {
       expect(scored.status).toBe(Number(text.slice(6)) < -0.313 ? 401 : 200);
       expect(model.summary).toMatch(/model "random-stub" \(adapter random/);
     } finally {
+      detach();
       server.close();
       server.closeAllConnections();
     }

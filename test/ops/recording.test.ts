@@ -134,7 +134,7 @@ describe('Recorder (serve --record)', () => {
 
   it('is wired to serve --record', async () => {
     const file = tempFile();
-    const { server } = await serve({
+    const { server } = (await serve({
       models: modelsDir({ adapter: 'random', threshold: -0.313 }),
       host: '127.0.0.1',
       port: 0,
@@ -142,7 +142,7 @@ describe('Recorder (serve --record)', () => {
       maxBodyBytes: 1 << 20,
       record: file,
       recordRate: 1,
-    });
+    }))!;
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       await post(url, LEGACY);

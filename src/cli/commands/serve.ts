@@ -1,19 +1,17 @@
-import { chmodSync, statSync, unlinkSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { loadUserAdapters } from '../../adapter/load-user-adapters';
-import { loadModel, type LoadedModel } from '../../adapter/load-model';
-import type { AdapterRegistry } from '../../adapter/adapter-registry';
-import { readManifest } from '../../adapter/manifest';
 import { createContainer, TOKENS } from '../../container';
-import { UsageError, describeError } from '../../errors';
-import type { ExtractorRegistry } from '../../features/extractor-registry';
+import { UsageError } from '../../errors';
 import { LOG_LEVELS, type Logger, type LogLevel } from '../../logger';
+import { parseWorkers, runPrimary } from '../../ops/cluster-primary';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from '../../ops/drain';
 import { addLogAndRecordOptions, createRecorder, type LogAndRecordOptions } from '../../ops/log-and-record-flags';
-import { resolveModelsDir } from '../resolve-models-dir';
+import type { AdminAccess } from '../../ops/ops-listener';
+import { startServerProcess, type ServerProcess } from '../../ops/server-process';
 import { DEFAULT_MAX_BODY_BYTES } from '../../server/create-app';
-import { createRequestListener } from '../../server/create-request-listener';
+import { DEFAULT_BODY_TIMEOUT_MS } from '../../server/read-body';
+import { resolveModelsDir } from '../resolve-models-dir';
 
 export interface ServeOptions extends LogAndRecordOptions {
   /** Undefined: ./saved_models, else the bundled default (resolve-models-dir.ts). */
@@ -21,13 +19,23 @@ export interface ServeOptions extends LogAndRecordOptions {
   adapters?: string;
   host: string;
   port: number;
-  logLevel: LogLevel;
-  maxBodyBytes: number;
-  modelName?: string;
   /** Listen on this Unix domain socket instead of host:port (the plugin's `unix:/path` URL). */
   socket?: string;
+  logLevel: LogLevel;
+  maxBodyBytes: number;
+  bodyTimeoutMs?: number;
+  shutdownGraceMs?: number;
+  /** The model's name in logs and OIP URLs (KServe passes the InferenceService's name). */
+  modelName?: string;
+  /** Number of worker processes (`--workers N|auto`); 1 serves from this process. */
+  workers?: number;
+  /** `POST /admin/reload`: `off` (default) or `loopback`; `--admin-token` opens it to token holders. */
+  admin?: 'off' | 'loopback';
+  adminToken?: string;
+  watch?: boolean;
 }
 
+/** The `serve` flags; each also reads the environment variable named beside it. */
 export function register(program: Command): void {
   const command = program
     .command('serve', { isDefault: true })
@@ -38,88 +46,68 @@ export function register(program: Command): void {
     .addOption(new Option('--port <port>', 'port to listen on').default(5000).env('CRS_ML_PORT').argParser(parsePort))
     .addOption(new Option('--socket <path>', 'listen on a Unix domain socket instead of --host/--port (plugin: ml_server_url unix:<path>)').env('CRS_ML_SOCKET'))
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info').env('CRS_ML_LOG_LEVEL'))
-    .addOption(
-      new Option('--max-body-bytes <n>', 'largest POST body accepted (413 beyond)')
-        .default(DEFAULT_MAX_BODY_BYTES)
-        .env('CRS_ML_MAX_BODY_BYTES')
-        .argParser(parsePositiveInt),
-    )
-    .addOption(new Option('--model-name <name>', "the model's name in logs and OIP URLs (default: the manifest's name, else the folder's)").env('CRS_ML_MODEL_NAME'));
+    .addOption(intOption('--max-body-bytes <n>', 'largest POST body accepted, as sent and decompressed (413 beyond)', DEFAULT_MAX_BODY_BYTES, 'CRS_ML_MAX_BODY_BYTES'))
+    .addOption(intOption('--body-timeout-ms <ms>', 'time a client has to send its body after the headers (408 beyond)', DEFAULT_BODY_TIMEOUT_MS, 'CRS_ML_BODY_TIMEOUT_MS'))
+    .addOption(intOption('--shutdown-grace-ms <ms>', 'on SIGTERM/SIGINT, time in-flight requests get to finish (exit 2 if cut off)', DEFAULT_SHUTDOWN_GRACE_MS, 'CRS_ML_SHUTDOWN_GRACE_MS'))
+    .addOption(new Option('--model-name <name>', "the model's name in logs and OIP URLs (default: the manifest's name, else the folder's)").env('CRS_ML_MODEL_NAME'))
+    .addOption(new Option('--workers <n>', 'worker processes behind one port: a number or "auto" (one per core)').default(1).env('CRS_ML_WORKERS').argParser(parseWorkers))
+    .addOption(new Option('--admin <who>', 'who may POST /admin/reload').choices(['off', 'loopback']).default('off').env('CRS_ML_ADMIN'))
+    .addOption(new Option('--admin-token <token>', 'open POST /admin/reload to "Authorization: Bearer <token>"').env('CRS_ML_ADMIN_TOKEN'))
+    .addOption(new Option('--watch', 'reload the model when files in the models directory change').env('CRS_ML_WATCH'));
   addLogAndRecordOptions(command).action(async (options: ServeOptions) => {
     await serve(options);
   });
 }
 
 /**
- * Starts listening at once (GET / answers 503 until the model is ready), loads the model, and
- * stops the process with a clear message when the model cannot be loaded.
+ * Serves until a stop signal: one process, or with `--workers N` a primary and N workers
+ * (src/ops/). Resolves once serving (undefined for the primary); rejects when the model cannot
+ * be loaded.
  */
-export async function serve(options: ServeOptions): Promise<{ server: Server; model: LoadedModel }> {
+export async function serve(options: ServeOptions): Promise<ServerProcess | undefined> {
   const container = createContainer({ logLevel: options.logLevel, logFormat: options.logFormat });
   const logger = container.resolve<Logger>(TOKENS.Logger);
-  const adapters = container.resolve<AdapterRegistry>(TOKENS.AdapterRegistry);
-  const extractors = container.resolve<ExtractorRegistry>(TOKENS.ExtractorRegistry);
-
-  const models = resolveModelsDir(options.models);
-  let model: LoadedModel | undefined;
-  const recorder = createRecorder(options, logger);
-  const onScored = recorder && recorder.record.bind(recorder);
-  const listener = createRequestListener({ model: () => model, logger, maxBodyBytes: options.maxBodyBytes, onScored });
-  const server = await listen(createServer(listener), options.socket ?? options.host, options.port);
-
-  try {
-    const modelsDir = models.dir;
-    const manifest = readManifest(modelsDir);
-    if (options.adapters !== undefined) loadUserAdapters(options.adapters, adapters, logger, extractors);
-    if (manifest.adapters !== undefined) loadUserAdapters(path.resolve(modelsDir, manifest.adapters), adapters, logger, extractors);
-    model = await loadModel({ modelsDir, adapters, extractors, logger, name: options.modelName });
-  } catch (error) {
-    server.close();
-    throw error;
-  }
-  const where = options.socket === undefined ? `http://${options.host}:${addressPort(server)}/` : `unix:${options.socket}`;
-  logger.info(`serving ${model.summary} on ${where}${models.bundled ? `: ${models.note}` : ''}`);
-
-  const shutdown = (signal: string) => {
-    logger.info(`${signal} received, closing`);
-    server.close(() => void model?.dispose().finally(() => process.exit(0)));
-    setTimeout(() => process.exit(0), 2000).unref();
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  return { server, model };
-}
-
-/** Listens on host:port, or on a Unix socket path when `where` starts with "/" or ".". */
-function listen(server: Server, where: string, port: number): Promise<Server> {
-  const unixPath = /^[./]/.test(where) ? where : undefined;
-  if (unixPath !== undefined) removeStaleSocket(unixPath);
-  return new Promise((resolve, reject) => {
-    if (unixPath !== undefined) server.listen(unixPath);
-    else server.listen(port, where);
-    server.once('listening', () => {
-      // The WAF's workers run as another user (www-data): let them connect; the folder restricts access.
-      if (unixPath !== undefined) chmodSync(unixPath, 0o666);
-      resolve(server);
+  const shutdownGraceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+  if ((options.workers ?? 1) > 1 && cluster.isPrimary) {
+    if (options.socket !== undefined) throw new UsageError('--workers and --socket cannot be combined yet: use --host/--port with --workers');
+    await runPrimary({
+      workers: options.workers!,
+      exec: path.join(__dirname, '..', `serve-worker${path.extname(__filename)}`),
+      env: { CRS_ML_WORKER_OPTIONS: JSON.stringify(options) },
+      host: options.host,
+      shutdownGraceMs,
+      logger,
     });
-    const what = unixPath ?? `${where}:${port}`;
-    server.once('error', (error) => reject(new UsageError(`cannot listen on ${what}: ${describeError(error)}`, { cause: error })));
-    server.keepAliveTimeout = 65_000;
+    return undefined;
+  }
+  const models = resolveModelsDir(options.models);
+  const recorder = createRecorder(options, logger);
+  return startServerProcess({
+    modelsDir: models.dir,
+    modelName: options.modelName,
+    note: models.bundled ? models.note : undefined,
+    adapters: options.adapters,
+    host: options.host,
+    port: options.port,
+    socket: options.socket,
+    maxBodyBytes: options.maxBodyBytes,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    shutdownGraceMs,
+    admin: adminAccess(options),
+    watch: options.watch === true,
+    app: recorder === undefined ? undefined : { onScored: recorder.record.bind(recorder) },
+    onStopped: recorder === undefined ? undefined : () => recorder.close(),
+    logger,
   });
 }
 
-/** A socket file left behind (a crashed server leaves it) makes listen fail with EADDRINUSE: replace it, as gunicorn does. */
-function removeStaleSocket(socketPath: string): void {
-  try {
-    if (statSync(socketPath).isSocket()) unlinkSync(socketPath);
-  } catch {
-    // absent: nothing to remove; anything else is reported by listen()
-  }
+function adminAccess(options: ServeOptions): AdminAccess {
+  if (options.adminToken !== undefined && options.adminToken !== '') return { kind: 'token', token: options.adminToken };
+  return options.admin === 'loopback' ? { kind: 'loopback' } : { kind: 'off' };
 }
 
-function addressPort(server: Server): number | string {
-  const address = server.address();
-  return typeof address === 'object' && address !== null ? address.port : String(address);
+function intOption(flags: string, description: string, defaultValue: number, env: string): Option {
+  return new Option(flags, description).default(defaultValue).env(env).argParser(parsePositiveInt);
 }
 
 function parsePort(value: string): number {

@@ -1,0 +1,137 @@
+import type { IncomingMessage } from 'node:http';
+import * as zlib from 'node:zlib';
+import { RequestBodyError, RequestEncodingError, RequestTimeoutError, RequestTooLargeError, type CrsMlError } from '../errors';
+
+/** Default time a client has to send its whole body once the headers are in (`--body-timeout-ms`). */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+/** Bounds of one body: bytes (on the wire and after decompression) and time. */
+export interface BodyLimits {
+  /** Largest body in bytes, compressed as received and again after decompression (413 beyond). */
+  readonly maxBodyBytes: number;
+  /** Milliseconds from the request's headers to its last body byte (408 beyond). */
+  readonly bodyTimeoutMs: number;
+}
+
+/**
+ * Content codings the server decodes, by their lower-case `Content-Encoding` token. HTTP's
+ * "deflate" is zlib-wrapped (RFC 9110 8.4.1.2), but some clients send raw deflate: the first two
+ * bytes tell them apart, as curl and browsers do.
+ */
+const DECODERS = new Map<string, (head: Buffer) => zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress>([
+  ['gzip', () => zlib.createGunzip()],
+  ['x-gzip', () => zlib.createGunzip()],
+  ['deflate', (head) => (head.length >= 2 && (head[0] & 0x0f) === 8 && ((head[0] << 8) | head[1]) % 31 === 0 ? zlib.createInflate() : zlib.createInflateRaw())],
+  ['br', () => zlib.createBrotliDecompress()],
+]);
+
+/**
+ * Reads a request body, decoding its Content-Encoding while it streams, and never lets a client
+ * hold more than `maxBodyBytes` of memory or the connection longer than `bodyTimeoutMs`.
+ *
+ * Rejects with a typed error the server answers as one line: REQUEST_TOO_LARGE (413, the limit
+ * applies before and after decompression), REQUEST_BODY_UNREADABLE (400: bad compressed data, an
+ * aborted upload), REQUEST_ENCODING_UNSUPPORTED (415), REQUEST_TIMEOUT (408).
+ *
+ * A refused body is still drained (discarded, until it ends or the timeout) before the promise
+ * rejects: closing a socket with unread data makes the kernel send a reset, which often destroys
+ * the answer before the client reads it (nginx's lingering close does the same).
+ */
+export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const { maxBodyBytes } = limits;
+    const tooLarge = (what: string) =>
+      new RequestTooLargeError(`the body${what} is larger than the server's limit of ${maxBodyBytes} bytes (--max-body-bytes).`);
+    const codings = parseEncoding(req.headers['content-encoding']);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let received = 0;
+    let refused: CrsMlError | undefined;
+    let settled = false;
+    let decoder: zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress | undefined;
+
+    const settle = (error: CrsMlError | undefined, body?: Buffer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.removeListener('data', onData);
+      decoder?.destroy();
+      if (error === undefined) resolve(body!);
+      else reject(error);
+    };
+    /** Refuses the body but keeps reading (and discarding) it, so the answer reaches the client. */
+    const refuse = (error: CrsMlError) => {
+      if (refused !== undefined || settled) return;
+      refused = error;
+      decoder?.destroy();
+      decoder = undefined;
+      chunks.length = 0;
+      if (req.complete) settle(error);
+    };
+    const keep = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) refuse(tooLarge(codings === undefined ? '' : ' once decompressed'));
+      else chunks.push(chunk);
+    };
+    const body = () => (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (refused !== undefined) return;
+      if (received > maxBodyBytes) return refuse(tooLarge(''));
+      if (codings === undefined) return keep(chunk);
+      decoder ??= startDecoder(chunk);
+      decoder?.write(chunk);
+    };
+
+    const startDecoder = (head: Buffer) => {
+      const coding = codings![0];
+      const created = DECODERS.get(coding)!(head);
+      created.on('data', (out: Buffer) => refused === undefined && keep(out));
+      created.on('error', (error: Error) =>
+        refuse(new RequestBodyError(`the ${coding} body does not decompress (${error.message}). Send valid ${coding} data, or no Content-Encoding.`)),
+      );
+      created.on('end', () => refused === undefined && settle(undefined, body()));
+      return created;
+    };
+
+    const timer = setTimeout(() => {
+      settle(refused ?? new RequestTimeoutError(`the body did not arrive within ${limits.bodyTimeoutMs} ms (--body-timeout-ms); send it at once, or raise the timeout.`));
+    }, limits.bodyTimeoutMs);
+
+    req.on('data', onData);
+    req.once('end', () => {
+      if (refused !== undefined) return settle(refused);
+      if (codings === undefined) return settle(undefined, body());
+      decoder ??= startDecoder(Buffer.alloc(0));
+      decoder.end();
+    });
+    req.once('close', () => {
+      if (req.complete) return;
+      settle(
+        refused ??
+          new RequestBodyError(
+            `the client closed the connection after ${received} of ${req.headers['content-length'] ?? 'an unknown number of'} body bytes; nothing to answer.`,
+          ),
+      );
+    });
+    // 'close' follows 'error' ("aborted"); the listener only keeps the error from being thrown.
+    req.on('error', () => undefined);
+
+    if (codings !== undefined && (codings.length !== 1 || !DECODERS.has(codings[0]))) {
+      refuse(new RequestEncodingError(`Content-Encoding "${codings.join(', ')}" is not supported; send the body as is, or as one of ${[...DECODERS.keys()].join(', ')}.`));
+    }
+    const declared = Number(req.headers['content-length']);
+    if (declared > maxBodyBytes) refuse(tooLarge(''));
+  });
+}
+
+/** The codings of a Content-Encoding header, lower-case; undefined for none or identity. */
+function parseEncoding(header: string | undefined): string[] | undefined {
+  if (header === undefined) return undefined;
+  const codings = header
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  return codings.length === 0 ? undefined : codings;
+}
