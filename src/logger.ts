@@ -35,7 +35,7 @@ export interface LoggerOptions {
  * A pino logger behind the {@link Logger} interface: `{"level":"info","time":"2026-12-05T14:00:00.000Z",
  * "pid":123,"hostname":"h","msg":"...",...fields}` per line (format `json`), or pino-pretty's
  * human form (format `pretty`). Lines below `level` cost one call to a no-op; pino writes to stderr
- * asynchronously and flushes on exit. See docs/logging-and-recording.md.
+ * synchronously (see stderrDestination). See docs/logging-and-recording.md.
  *
  * @param level the least severe level written (default `info`)
  * @param options format and destination; a function is taken as `write` (the pre-pino signature)
@@ -73,9 +73,14 @@ export function createLogger(level: LogLevel = 'info', options: LoggerOptions | 
 }
 
 let stderr: DestinationStream | undefined;
-/** One asynchronous stderr stream for every logger of the process, flushed on exit. */
+/**
+ * One stderr stream for every logger of the process. Synchronous, like Node's own stderr on a pipe:
+ * an asynchronous one must be flushed at exit, and that flush can block forever on a pipe whose
+ * reader waits for the exit (spawnSync, a supervisor). At info level a request logs nothing, so
+ * the hot path does not pay for it.
+ */
 function stderrDestination(): DestinationStream {
-  stderr ??= pino.destination({ dest: 2, sync: false });
+  stderr ??= pino.destination({ dest: 2, sync: true });
   return stderr;
 }
 
