@@ -1,6 +1,6 @@
 import { isDefined, isIn, isNotEmpty, isString, matches, maxLength } from 'class-validator';
 import { RequestValidationError } from '../errors';
-import { describeBadPair } from './field-pairs.validator';
+import { describeBadPair } from './field-pairs';
 import type { FieldPairs, MlRequest } from './ml-request';
 import { V2_FIELDS, type RawRequestFields } from './raw-fields';
 

@@ -1,5 +1,3 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
-
 /** What every value of a v2 pairs field must be. */
 export type PairValueKind = 'string' | 'finite-number';
 
@@ -23,23 +21,4 @@ export function describeBadPair(value: unknown, kind: PairValueKind): string | u
     }
   }
   return undefined;
-}
-
-/**
- * class-validator rule for an ordered `[name, value]` list (a v2 `headers`, `cookies` or `crs`
- * field): every value must be of `kind`. The message names the offending pair and its value.
- */
-export function IsFieldPairs(kind: PairValueKind, options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: `isFieldPairs:${kind}`,
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options,
-      validator: {
-        validate: (value: unknown) => describeBadPair(value, kind) === undefined,
-        defaultMessage: (args) => describeBadPair(args?.value, kind) ?? EXPECTED[kind],
-      },
-    });
-  };
 }
