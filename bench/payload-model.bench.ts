@@ -11,14 +11,11 @@ import { createContainer, TOKENS } from '../src/container';
 import type { MlRequest } from '../src/contract/ml-request';
 import { silentLogger } from '../src/logger';
 import { EVERYDAY_ROWS, everydayRequest } from '../test/models/everyday-requests';
+import { medianOf as median } from './support/stats';
 
 const SAVED = path.join(__dirname, '..', '..', 'saved_models');
 const MODELS = ['rf-waf-v1', 'payload-v1', 'crs-stack-v1'];
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 async function cpuSecondsPerCall(fn: () => Promise<unknown>, repeat: number, rounds = 7): Promise<number> {
   const samples: number[] = [];

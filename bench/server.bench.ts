@@ -13,8 +13,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { medianBy, medianOf } from './support/stats';
+import { HAS_WRK, PINNED, pinned, runWrk, wrkPostScript, type WrkRun } from './support/wrk';
 
 const ROOT = path.join(__dirname, '..', '..');
 const LEGACY_BODY =
@@ -22,7 +24,6 @@ const LEGACY_BODY =
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,16').split(',').map(Number);
-const PINNED = cpus().length >= 2;
 
 const BARE_SERVER = `
 const http = require('node:http');
@@ -59,11 +60,6 @@ const TARGETS: readonly Target[] = [
   { name: 'rf-waf-v1', script: ourServerScript(path.join(ROOT, 'saved_models', 'rf-waf-v1')) },
 ];
 
-/** Runs `command` on `core` when pinning is possible. */
-function pinned(core: number, command: string, args: string[]): [string, string[]] {
-  return PINNED ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
-}
-
 function start(target: Target): Promise<{ child: ChildProcess; port: number }> {
   const [command, args] = pinned(0, process.execPath, ['-e', target.script]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -76,11 +72,7 @@ function start(target: Target): Promise<{ child: ChildProcess; port: number }> {
   });
 }
 
-interface Run {
-  readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly non2xx: number;
+interface Run extends WrkRun {
   /** Server CPU time (user + system) per answered request, in microseconds. */
   readonly cpuUs: number;
 }
@@ -97,45 +89,16 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-const WRK_SCRIPT = path.join(mkdtempSync(path.join(tmpdir(), 'crs-ml-wrk-')), 'post.lua');
-writeFileSync(
-  WRK_SCRIPT,
-  `wrk.method = "POST"\nwrk.body = ${JSON.stringify(LEGACY_BODY)}\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n`,
-);
-
-/** wrk prints latencies as `1.23ms`, `456.00us` or `1.02s`; milliseconds. */
-function millis(text: string): number {
-  const match = /([\d.]+)(us|ms|s)/.exec(text);
-  if (match === null) return NaN;
-  const value = Number(match[1]);
-  return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
-}
+const WRK_SCRIPT = wrkPostScript(LEGACY_BODY);
 
 function load(port: number, pid: number, connections: number): Run {
   const cpuBefore = cpuSeconds(pid);
-  const [command, args] = pinned(1, 'wrk', [
-    '-t1', `-c${connections}`, `-d${SECONDS}s`, '--latency', '-s', WRK_SCRIPT, `http://127.0.0.1:${port}/`,
-  ]);
-  const result = spawnSync(command, args, { encoding: 'utf8' });
-  const out = result.stdout;
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-  // Our server answers 401 for anomalies by design; wrk counts them as non-2xx.
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
-  const cpuUs = ((cpuSeconds(pid) - cpuBefore) * 1e6) / requests;
-  return { rps, p50: millis(/ 50%\s+(\S+)/.exec(out)?.[1] ?? ''), p99: millis(/ 99%\s+(\S+)/.exec(out)?.[1] ?? ''), non2xx, cpuUs };
-}
-
-function medianOf(values: number[]): number {
-  return [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
-}
-
-function median(runs: Run[]): Run {
-  return [...runs].sort((x, y) => x.rps - y.rps)[Math.floor(runs.length / 2)];
+  const run = runWrk(port, connections, SECONDS, WRK_SCRIPT);
+  return { ...run, cpuUs: ((cpuSeconds(pid) - cpuBefore) * 1e6) / run.requests };
 }
 
 async function main(): Promise<void> {
-  if (spawnSync('wrk', ['--version']).error !== undefined) {
+  if (!HAS_WRK) {
     console.log('wrk is not installed (apt-get install wrk); skipping the server bench.');
     return;
   }
@@ -152,7 +115,7 @@ async function main(): Promise<void> {
       for (let round = 0; round < ROUNDS; round++) {
         servers.forEach(({ port, child }, i) => runs[i].push(load(port, child.pid!, connections)));
       }
-      const [bare, stub, rf] = runs.map(median);
+      const [bare, stub, rf] = runs.map((r) => medianBy(r, (run) => run.rps));
       cpuTable.push([connections, runs.map((r) => medianOf(r.map((run) => run.cpuUs)))]);
       const ms = (pick: (r: Run) => number) => [bare, stub, rf].map((r) => pick(r).toFixed(2)).join('/');
       console.log(

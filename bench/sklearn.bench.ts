@@ -17,6 +17,7 @@ import { loadModelFile } from '../src/pickle';
 import type { Estimator } from '../src/sklearn/base';
 import { buildEstimator, runMethod } from '../src/sklearn/build-estimator';
 import { denseMatrix, fromRows } from '../src/sklearn/matrix';
+import { timePerCall } from './support/stats';
 
 const ROOT = path.join(__dirname, '..', '..');
 const WAF = path.join(ROOT, 'test', 'fixtures', 'sklearn', 'trees', 'waf');
@@ -35,26 +36,7 @@ interface Timings {
   batchRowsPerS: number;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
-/**
- * Median CPU seconds (user + system) per call of `fn` over `rounds` rounds of `repeat` calls. CPU
- * time, not wall time: on a shared machine other processes' load would otherwise land in one column
- * and not the other (the Python side measures `time.process_time()` the same way).
- */
-function timePerCall(fn: () => unknown, repeat: number, rounds = 7): number {
-  const samples: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const start = process.cpuUsage();
-    for (let i = 0; i < repeat; i++) fn();
-    const used = process.cpuUsage(start);
-    samples.push((used.user + used.system) / 1e6 / repeat);
-  }
-  return median(samples);
-}
 
 function measureTypeScript(model: (typeof MODELS)[number], rows: number[][]): Timings {
   const loadS = timePerCall(() => buildEstimator(loadModelFile(model.file)), 1, 5);

@@ -25,6 +25,7 @@ import { ApacheInstance } from '../test/e2e/support/apache';
 import { crs4Flavour, detectEnvironment, REPO_ROOT } from '../test/e2e/support/environment';
 import { NginxInstance } from '../test/e2e/support/nginx';
 import { CONTROL_HEADERS, type WafInstance, type WafOptions } from '../test/e2e/support/waf';
+import { medianOf } from './support/stats';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -199,10 +200,6 @@ async function startStub(dir: string, listen: string[]): Promise<ChildProcess> {
   return child;
 }
 
-function medianOf(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const median = (runs: Run[], key: keyof Run): number => medianOf(runs.map((r) => r[key]));
 /**

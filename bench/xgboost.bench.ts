@@ -18,6 +18,7 @@ import { loadModelFile } from '../src/pickle';
 import { buildEstimator, runMethod } from '../src/sklearn/build-estimator';
 import { denseMatrix, fromRows } from '../src/sklearn/matrix';
 import { loadXGBoostModelFile } from '../src/xgboost';
+import { timePerCall } from './support/stats';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DIR = path.join(ROOT, 'test', 'fixtures', 'xgboost', '1.7');
@@ -36,22 +37,7 @@ function pinToOneCpu(): string {
   return result.status === 0 ? `both sides pinned to CPU ${cpu} (taskset)` : 'not pinned (taskset unavailable)';
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
-/** Median CPU seconds per call of `fn` (user + system, as Python's `time.process_time()`). */
-function timePerCall(fn: () => unknown, repeat: number, rounds = 7): number {
-  const samples: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const start = process.cpuUsage();
-    for (let i = 0; i < repeat; i++) fn();
-    const used = process.cpuUsage(start);
-    samples.push((used.user + used.system) / 1e6 / repeat);
-  }
-  return median(samples);
-}
 
 interface PythonTimings {
   python: string;
