@@ -1,5 +1,5 @@
 import { PICKLE_BUILD, type Buildable } from '../pickle/protocol';
-import type { PyValue } from '../pickle/python-value';
+import { PyNative, type PyValue } from '../pickle/python-value';
 import { NumpyFormatError } from './errors';
 
 /**
@@ -25,7 +25,7 @@ const VALID_SIZES: ReadonlyMap<string, readonly number[]> = new Map([
   ['O', [8]], ['M', [8]], ['m', [8]],
 ]);
 
-export class DType implements Buildable {
+export class DType extends PyNative implements Buildable {
   private _byteOrder: ByteOrder;
   private _itemsize: number;
   private _names: string[] | undefined;
@@ -40,6 +40,7 @@ export class DType implements Buildable {
     readonly kind: DTypeKind,
     itemsize: number,
   ) {
+    super();
     this._itemsize = itemsize;
     this._byteOrder = itemsize <= 1 || kind === 'O' || kind === 'S' || kind === 'V' ? '|' : '=';
   }
@@ -112,7 +113,7 @@ export class DType implements Buildable {
     return this._fields !== undefined && [...this._fields.values()].some((f) => f.dtype.hasObject);
   }
 
-  toString(): string {
+  override toString(): string {
     if (this._fields !== undefined) {
       return `[${[...this._fields].map(([n, f]) => `('${n}', '${f.dtype}')`).join(', ')}]`;
     }

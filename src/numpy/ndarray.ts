@@ -1,5 +1,5 @@
 import { PICKLE_BUILD, PICKLE_CHILDREN, type Buildable, type HasChildren, type UnpickleContext } from '../pickle/protocol';
-import type { PyValue } from '../pickle/python-value';
+import { PyNative, type PyValue } from '../pickle/python-value';
 import { latin1Bytes } from '../pickle/decode';
 import { claimArray } from './array-budget';
 import { DType } from './dtype';
@@ -14,7 +14,7 @@ import { NumpyConversionError, NumpyFormatError } from './errors';
  *
  * Object arrays (dtype `O`) keep their items as unpickled values, in C order as numpy pickles them.
  */
-export class NdArray implements Buildable, HasChildren {
+export class NdArray extends PyNative implements Buildable, HasChildren {
   private _dtype: DType;
   private _shape: readonly number[];
   private _fortran = false;
@@ -25,6 +25,7 @@ export class NdArray implements Buildable, HasChildren {
   private strides: readonly number[];
 
   private constructor(dtype: DType, shape: readonly number[]) {
+    super();
     this._dtype = dtype;
     this._shape = Object.freeze([...shape]);
     this.strides = contiguousStrides(shape, dtype.itemsize, false);
@@ -137,7 +138,7 @@ export class NdArray implements Buildable, HasChildren {
   }
 
   /** e.g. `ndarray <f8 [3, 4]` */
-  toString(): string {
+  override toString(): string {
     return `ndarray ${this._dtype} [${this._shape.join(', ')}]${this._fortran ? ' (Fortran order)' : ''}`;
   }
 

@@ -11,21 +11,45 @@ import {
 } from './decode';
 import { HIGHEST_PROTOCOL } from './opcodes';
 import type { PyValue } from './python-value';
-import type { Unpickler } from './unpickler';
+import type { PickleLimits } from './limits';
+import type { PickleReader } from './pickle-reader';
+import type { PyGlobal } from './python-value';
 
 /**
  * One small handler per opcode, protocols 0-5, as CPython's `Lib/pickle.py` `_Unpickler.dispatch`
  * (https://github.com/python/cpython/blob/v3.11.0/Lib/pickle.py). Handlers use only the
- * Unpickler's stack/memo helpers; every global goes through `u.resolveGlobal` (the door).
+ * machine's stack/memo helpers (`PickleMachine`); every global goes through `u.resolveGlobal` (the door).
  */
 
 /** Returned by the STOP handler. */
 export const STOP = Symbol('stop');
-export type Handler = (u: Unpickler) => void | typeof STOP;
+
+/** What the handlers may use of the machine (unpickler.ts implements it): the stream, the stack, the memo and the door. */
+export interface PickleMachine {
+  readonly reader: PickleReader;
+  readonly limits: Readonly<PickleLimits>;
+  protocol: number;
+  where(): string;
+  malformed(problem: string): Error;
+  push(value: PyValue): void;
+  pop(): PyValue;
+  top(): PyValue;
+  mark(): void;
+  popMark(): PyValue[];
+  memoPut(index: number): void;
+  memoGet(index: number): void;
+  memoSize(): number;
+  resolveGlobal(module: string, name: string): PyGlobal;
+  newObject(cls: PyValue, args: readonly PyValue[]): PyValue;
+  reduce(callable: PyValue, args: PyValue): void;
+  build(state: PyValue): void;
+}
+
+export type Handler = (u: PickleMachine) => void | typeof STOP;
 
 const tuple = (items: PyValue[]): readonly PyValue[] => Object.freeze(items);
 
-function setItems(u: Unpickler, target: PyValue, items: PyValue[]): void {
+function setItems(u: PickleMachine, target: PyValue, items: PyValue[]): void {
   if (!(target instanceof Map)) {
     throw u.malformed(`SETITEM(S) on ${describeValue(target)}; only dict, OrderedDict, defaultdict and sklearn's Bunch take dict items`);
   }
@@ -33,42 +57,42 @@ function setItems(u: Unpickler, target: PyValue, items: PyValue[]): void {
   for (let i = 0; i < items.length; i += 2) target.set(items[i], items[i + 1]);
 }
 
-function appendItems(u: Unpickler, target: PyValue, items: PyValue[]): void {
+function appendItems(u: PickleMachine, target: PyValue, items: PyValue[]): void {
   if (!Array.isArray(target) || Object.isFrozen(target)) throw u.malformed(`APPEND(S) on ${describeValue(target)}`);
   for (const item of items) (target as PyValue[]).push(item);
 }
 
 /** A protocol-0 text argument (one line, latin-1). */
-function readLine(u: Unpickler, what: string): string {
+function readLine(u: PickleMachine, what: string): string {
   return latin1(u.reader.line(what));
 }
 
 /** Refuses ints larger than maxIntBytes: BigInt decoding is quadratic in their size. */
-function intBytes(u: Unpickler, count: number): number {
+function intBytes(u: PickleMachine, count: number): number {
   if (count > u.limits.maxIntBytes) {
     throw new PickleLengthLimitError('maxIntBytes', u.limits.maxIntBytes, `an integer of ${count} bytes at ${u.where()}`);
   }
   return count;
 }
 
-function intLine(u: Unpickler, what: string): string {
+function intLine(u: PickleMachine, what: string): string {
   const line = readLine(u, what);
   intBytes(u, Math.ceil(line.length / 2));
   return line;
 }
 
-function memoIndex(u: Unpickler, what: string): number {
+function memoIndex(u: PickleMachine, what: string): number {
   const parsed = parseIntLine(readLine(u, what), false);
   if (typeof parsed !== 'number' || parsed < 0) throw u.malformed(`bad ${what} index`);
   return parsed;
 }
 
-function stackGlobalName(u: Unpickler, value: PyValue): string {
+function stackGlobalName(u: PickleMachine, value: PyValue): string {
   if (typeof value !== 'string') throw u.malformed(`STACK_GLOBAL needs strings, got ${describeValue(value)}`);
   return value;
 }
 
-function unsupported(u: Unpickler, what: string): never {
+function unsupported(u: PickleMachine, what: string): never {
   throw new PickleUnsupportedError(`${what} is not supported (${u.where()}); model files never need it. The file was not written by pickle.dump/joblib.dump of a model.`);
 }
 

@@ -1,6 +1,3 @@
-import type { DType } from '../numpy/dtype';
-import type { NdArray } from '../numpy/ndarray';
-
 /**
  * What the unpickler builds: plain JavaScript for Python's plain values, and small classes for the
  * rest. No Python code ever runs; a `PyObject` is data (class path + state), never behaviour.
@@ -15,8 +12,8 @@ import type { NdArray } from '../numpy/ndarray';
  * | tuple             | frozen array (`Object.isFrozen`)          |
  * | dict              | Map (keys any PyValue; `__proto__` safe)  |
  * | set, frozenset    | Set                                       |
- * | numpy.ndarray     | NdArray (src/numpy)                       |
- * | numpy.dtype       | DType (src/numpy)                         |
+ * | numpy.ndarray     | NdArray (src/numpy), a PyNative           |
+ * | numpy.dtype       | DType (src/numpy), a PyNative             |
  * | any other object  | PyObject: `className`, `args`, `state`    |
  * | a class/function  | PyGlobal (an allowed name used as a value) |
  */
@@ -30,10 +27,18 @@ export type PyValue =
   | readonly PyValue[]
   | Map<PyValue, PyValue>
   | Set<PyValue>
-  | NdArray
-  | DType
+  | PyNative
   | PyObject
   | PyGlobal;
+
+/**
+ * A value a builder made with a class of its own (numpy's NdArray and DType). The machine keeps it
+ * opaque, so the pickle layer does not depend on the layers built on it.
+ */
+export abstract class PyNative {
+  /** Makes the class nominal: a plain object or a string is never a PyNative. */
+  protected declare readonly pyNativeBrand: true;
+}
 
 /** An instance of an allowed Python class, kept as data. */
 export class PyObject {

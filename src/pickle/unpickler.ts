@@ -23,7 +23,7 @@ import {
   isBuildable,
 } from './protocol';
 import { describeValue } from './describe-value';
-import { CAN_START, HANDLERS, STOP } from './opcode-handlers';
+import { CAN_START, HANDLERS, STOP, type PickleMachine } from './opcode-handlers';
 
 /**
  * The pickle machine: runs the handlers of opcode-handlers.ts over a stream, as CPython's
@@ -36,7 +36,7 @@ import { CAN_START, HANDLERS, STOP } from './opcode-handlers';
  * no byte offsets, enforces no limits and cannot hand the stream to joblib after a BUILD. We build
  * on its `BufferReader` (see pickle-reader.ts) and keep the dispatch here.
  */
-export class Unpickler implements UnpickleContext {
+export class Unpickler implements UnpickleContext, PickleMachine {
   private stack: PyValue[] = [];
   private readonly metastack: PyValue[][] = [];
   /** Dense array for the usual 0,1,2... indices (fast at millions of entries); holes are `undefined`. */
