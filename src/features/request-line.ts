@@ -30,7 +30,7 @@ const FIELDS = new Map<string, Reader>([
   ['headers', (f, t) => (f.headers = parseJsonPairs(t, 'headers', 'value'))],
   ['cookies', (f, t) => (f.cookies = parseJsonPairs(t, 'cookies', 'value'))],
   ['crs', (f, t) => (f.crs = parseJsonPairs(t, 'crs', 'value'))],
-  // What `serve --record` adds to each line (src/ops/recording.ts): read past, never scored.
+  // What `serve --record` adds to each line (src/recording/recording.ts): read past, never scored.
   ...['score', 'anomaly', 'time'].map((name): [string, Reader] => [name, (_f, t) => void JSON.parse(t)]),
 ]);
 

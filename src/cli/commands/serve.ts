@@ -4,11 +4,11 @@ import { Option, type Command } from 'commander';
 import { createContainer, TOKENS } from '../../container';
 import { UsageError } from '../../errors';
 import { LOG_LEVELS, type Logger, type LogLevel } from '../../logger';
-import { parseWorkers, runPrimary } from '../../ops/cluster-primary';
-import { DEFAULT_SHUTDOWN_GRACE_MS } from '../../ops/drain';
-import { addLogAndRecordOptions, createRecorder, type LogAndRecordOptions } from '../../ops/log-and-record-flags';
-import type { AdminAccess } from '../../ops/ops-listener';
-import { startServerProcess, type ServerProcess } from '../../ops/server-process';
+import { parseWorkers, runPrimary } from '../../workers/cluster-primary';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from '../../lifecycle/drain';
+import { addLogAndRecordOptions, createRecorder, type LogAndRecordOptions } from '../log-and-record-flags';
+import type { AdminAccess } from '../../admin/ops-listener';
+import { startServerProcess, type ServerProcess } from '../../lifecycle/server-process';
 import { DEFAULT_MAX_BODY_BYTES } from '../../server/create-app';
 import { DEFAULT_BODY_TIMEOUT_MS } from '../../server/read-body';
 import { resolveModelsDir } from '../resolve-models-dir';
@@ -61,7 +61,7 @@ export function register(program: Command): void {
 
 /**
  * Serves until a stop signal: one process, or with `--workers N` a primary and N workers
- * (src/ops/). Resolves once serving (undefined for the primary); rejects when the model cannot
+ * (src/lifecycle/, src/workers/). Resolves once serving (undefined for the primary); rejects when the model cannot
  * be loaded.
  */
 export async function serve(options: ServeOptions): Promise<ServerProcess | undefined> {

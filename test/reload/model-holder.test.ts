@@ -5,8 +5,8 @@ import type { LoadedModel } from '../../src/adapter/load-model';
 import type { MlRequest } from '../../src/contract/ml-request';
 import { ManifestError } from '../../src/errors';
 import { silentLogger, type Logger } from '../../src/logger';
-import { ServerMetrics } from '../../src/ops/metrics';
-import { ModelHolder } from '../../src/ops/model-holder';
+import { ServerMetrics } from '../../src/metrics/metrics';
+import { ModelHolder } from '../../src/reload/model-holder';
 
 const REQUEST = { method: 'GET', path: '/', args: {}, files: {}, sizes: {}, hour: 1, day: 1 } as unknown as MlRequest;
 

@@ -4,8 +4,8 @@ import { AggregatorRegistry, Counter, Gauge, Registry } from 'prom-client';
 import { UsageError } from '../errors';
 import type { Logger } from '../logger';
 import { EXIT_GRACE_EXCEEDED, isOurs, type PrimaryToWorker, type WorkerToPrimary } from './cluster-ipc';
-import { METRIC_PREFIX } from './metrics';
-import type { ReloadOutcome } from './model-holder';
+import { METRIC_PREFIX } from '../metrics/metrics';
+import type { ReloadOutcome } from '../reload/model-holder';
 
 export interface PrimaryOptions {
   readonly workers: number;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import type { Drain } from './drain';
-import type { ReloadOutcome } from './model-holder';
+import type { Drain } from '../lifecycle/drain';
+import type { ReloadOutcome } from '../reload/model-holder';
 
 /** Who may call `POST /admin/reload`: nobody (default), loopback clients, or holders of a token. */
 export type AdminAccess = { readonly kind: 'off' } | { readonly kind: 'loopback' } | { readonly kind: 'token'; readonly token: string };

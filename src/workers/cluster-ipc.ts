@@ -1,4 +1,4 @@
-import type { ReloadOutcome } from './model-holder';
+import type { ReloadOutcome } from '../reload/model-holder';
 
 /**
  * Messages between the `--workers` primary and its workers (node:cluster IPC). prom-client's

@@ -10,7 +10,7 @@ import { parseRequestBody } from '../../src/contract/parse-request';
 import { readRequestLines } from '../../src/features/read-request-lines';
 import { parseRequestLine } from '../../src/features/request-line';
 import { silentLogger, type Logger } from '../../src/logger';
-import { Recorder, REDACTED, type RecordingOptions } from '../../src/ops/recording';
+import { Recorder, REDACTED, type RecordingOptions } from '../../src/recording/recording';
 import { createRequestListener } from '../../src/server/create-request-listener';
 import { modelsDir } from '../helpers/models-dir';
 

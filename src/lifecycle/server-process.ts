@@ -7,13 +7,13 @@ import { UsageError, describeError } from '../errors';
 import type { Logger } from '../logger';
 import type { AppOptions } from '../server/create-app';
 import { createRequestListener } from '../server/create-request-listener';
-import { askPrimary, EXIT_GRACE_EXCEEDED, isOurs, type PrimaryToWorker, type WorkerToPrimary } from './cluster-ipc';
+import { askPrimary, EXIT_GRACE_EXCEEDED, isOurs, type PrimaryToWorker, type WorkerToPrimary } from '../workers/cluster-ipc';
 import { Drain } from './drain';
 import { listenTcp, listenUnix } from './listen';
-import { loadServedModel } from './load-served-model';
-import { ServerMetrics } from './metrics';
-import { ModelHolder, type ReloadOutcome } from './model-holder';
-import { createOpsListener, type AdminAccess } from './ops-listener';
+import { loadServedModel } from '../reload/load-served-model';
+import { ServerMetrics } from '../metrics/metrics';
+import { ModelHolder, type ReloadOutcome } from '../reload/model-holder';
+import { createOpsListener, type AdminAccess } from '../admin/ops-listener';
 
 export interface ServerProcessOptions {
   readonly modelsDir: string;
@@ -62,7 +62,7 @@ export interface ServerProcess {
  * One serving process: listens at once (`GET /` answers 503 until the model is ready), loads the
  * model, then serves until SIGTERM/SIGINT (drain, exit 0, or 2 if the grace period cut requests
  * off). SIGHUP reloads. Under `--workers` the same code runs in each worker, and reloads, metrics
- * and shutdown go through the primary (src/ops/cluster-primary.ts).
+ * and shutdown go through the primary (src/workers/cluster-primary.ts).
  */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const { logger } = options;

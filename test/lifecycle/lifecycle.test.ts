@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { exchange } from './support/client';
-import { cannotRun, randomModels, ServerUnderTest, sleep, writeManifest } from './support/server-process';
+import { exchange } from '../operations/support/client';
+import { cannotRun, randomModels, ServerUnderTest, sleep, writeManifest } from '../operations/support/server-process';
 
 /** A user adapter whose load takes 3 s, to send signals while the model loads. */
 const SLOW_ADAPTER = `

@@ -5,7 +5,7 @@ import { cannotRun, ServerUnderTest, REPO_ROOT } from './support/server-process'
 
 /**
  * Issue 12's operations checks against real server processes (bin/crs-ml-server.js), reduced to
- * seconds for CI. `CRS_ML_OPS_FULL=1 npx jest test/ops/ops-checks` runs them at full size
+ * seconds for CI. `CRS_ML_OPS_FULL=1 npx jest test/operations/ops-checks` runs them at full size
  * (100,000 fuzz bodies, c16 loads) and writes the results to docs/operations-checks.md.
  */
 const FULL = process.env.CRS_ML_OPS_FULL === '1';
@@ -25,7 +25,7 @@ run('operations checks on a real server process', () => {
     const body = [
       '# Operations checks: full run',
       '',
-      `Written by \`CRS_ML_OPS_FULL=1 npx jest test/ops/ops-checks\` on ${new Date().toISOString().slice(0, 10)}`,
+      `Written by \`CRS_ML_OPS_FULL=1 npx jest test/operations/ops-checks\` on ${new Date().toISOString().slice(0, 10)}`,
       '(2 shared cores, 8 engineers at work: timings are indicative). The same checks run reduced in CI.',
       '',
       ...Object.entries(results).flatMap(([name, value]) => [`## ${name}`, '', '```json', JSON.stringify(value, null, 2), '```', '']),

@@ -1,6 +1,6 @@
 /**
  * The operations checks of issue 12, against real `crs-ml-server serve` processes. The jest test
- * (test/ops/ops-checks.test.ts) runs them reduced; `CRS_ML_OPS_FULL=1` runs them at full size and
+ * (test/operations/ops-checks.test.ts) runs them reduced; `CRS_ML_OPS_FULL=1` runs them at full size and
  * writes docs/operations-checks.md.
  */
 import { connect } from 'node:net';

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors';
 import { LOG_FORMATS, type Logger, type LogFormat } from '../logger';
-import { DEFAULT_RECORD_MAX_BYTES, DEFAULT_RECORD_RATE, DEFAULT_REDACT, Recorder } from './recording';
+import { DEFAULT_RECORD_MAX_BYTES, DEFAULT_RECORD_RATE, DEFAULT_REDACT, Recorder } from '../recording/recording';
 
 /** The `serve` flags for log format and request recording (docs/logging-and-recording.md). */
 export interface LogAndRecordOptions {

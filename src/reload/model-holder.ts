@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { LoadedModel } from '../adapter/load-model';
 import { describeError } from '../errors';
 import type { Logger } from '../logger';
-import type { ModelIdentity, ServerMetrics } from './metrics';
+import type { ModelIdentity, ServerMetrics } from '../metrics/metrics';
 
 /** How one reload ended: the model now serving, or why the old one still is. */
 export type ReloadOutcome = { readonly ok: true; readonly summary: string } | { readonly ok: false; readonly reason: string };
