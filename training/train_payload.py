@@ -64,12 +64,47 @@ def flatten(rows):
     return texts, np.array(labels), np.array(owner), np.array(weights)
 
 
-def build_model():
+# Candidate configurations, compared by leave-one-source-out validation (loso.py, results/loso.json).
+# `balance`: each source's rows weigh (mean source size / source size) ** 0.5 within their class, so the
+# biggest sources (iscx URLs, synthetic) do not decide alone what "benign" looks like.
+CONFIGS = {
+    'char15-c8': {'analyzer': 'char', 'ngram_range': (1, 5), 'C': 8.0, 'balance': False},
+    'char15-c2': {'analyzer': 'char', 'ngram_range': (1, 5), 'C': 2.0, 'balance': False},
+    'char15-c8-bal': {'analyzer': 'char', 'ngram_range': (1, 5), 'C': 8.0, 'balance': True},
+    'charwb15-c8': {'analyzer': 'char_wb', 'ngram_range': (1, 5), 'C': 8.0, 'balance': False},
+}
+CONFIG = os.environ.get('CRS_ML_PAYLOAD_CONFIG', 'char15-c8')
+
+
+def build_model(config):
+    c = CONFIGS[config]
     return Pipeline([
-        ('tfidf', TfidfVectorizer(analyzer='char', ngram_range=(1, 5), lowercase=True, sublinear_tf=True, min_df=3,
+        ('tfidf', TfidfVectorizer(analyzer=c['analyzer'], ngram_range=c['ngram_range'], lowercase=True, sublinear_tf=True, min_df=3,
                                   max_features=250_000, dtype=np.float64)),
-        ('clf', LogisticRegression(C=8.0, class_weight='balanced', max_iter=3000, solver='liblinear')),
+        ('clf', LogisticRegression(C=c['C'], class_weight='balanced', max_iter=3000, solver='liblinear')),
     ])
+
+
+def source_weights(rows):
+    """Per-row factor for `balance`: (mean source size / source size) ** 0.5 within each class."""
+    from collections import Counter
+    sizes = Counter((r['label'], r['source']) for r in rows)
+    factor = {}
+    for label in (0, 1):
+        mine = {k: n for k, n in sizes.items() if k[0] == label}
+        mean = sum(mine.values()) / len(mine)
+        factor.update({k: (mean / n) ** 0.5 for k, n in mine.items()})
+    return [factor[(r['label'], r['source'])] for r in rows]
+
+
+def fit(config, rows):
+    texts, labels, owner, weights = flatten(rows)
+    if CONFIGS[config]['balance']:
+        weights = weights * np.array(source_weights(rows))[owner]
+    model = build_model(config)
+    model.fit(texts, labels, clf__sample_weight=weights)
+    model.named_steps['tfidf'].stop_words_ = None  # only needed for introspection (sklearn docs); it would hold every dropped n-gram
+    return model
 
 
 SURROGATE = re.compile('[\ud800-\udfff]')
@@ -113,10 +148,8 @@ def main():
     if '--reuse' in sys.argv:  # re-choose the threshold of the saved model (no refit)
         model = joblib.load(os.path.join(OUT, 'model.joblib'))
     else:
-        model = build_model()
-        model.fit(texts, labels, clf__sample_weight=weights)
+        model = fit(CONFIG, train)
     tfidf = model.named_steps['tfidf']
-    tfidf.stop_words_ = None  # only needed for introspection (sklearn docs); it would hold every dropped n-gram
     kept = drop_surrogate_ngrams(model)
     print(f'fitted in {time.time() - started:.0f} s; {kept} n-grams')
 
