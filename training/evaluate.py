@@ -130,6 +130,21 @@ def write_tables(results):
     lines += ['', 'Blocked share per held-out source:', '', '| source | ' + ' | '.join(names) + ' |', '|---|' + '---|' * len(names)]
     for source, per in results['per_source'].items():
         lines.append(f'| {source} | ' + ' | '.join(pct(per[n]) for n in names) + ' |')
+    first = os.path.join(HERE, 'results', 'heldout-first.json')
+    if os.path.exists(first):  # the first evaluation's models (same held-out values), side by side
+        with open(first) as f:
+            before = json.load(f)
+        lines += ['', 'Side by side with the first evaluation (same held-out values; first → second round models):', '',
+                  '| configuration | attacks caught | benign blocked | of the attacks CRS PL2 catches |', '|---|---|---|---|']
+        for name, c in results['configs'].items():
+            b = before['configs'].get(name)
+            if b is None:
+                continue
+            lines.append(f"| {name} | {pct(b['detection'])} → {pct(c['detection'])} | {pct(b['false_positives'])} → "
+                         f"{pct(c['false_positives'])} | {pct(b['of_crs_pl2_catches'])} → {pct(c['of_crs_pl2_catches'])} |")
+        for k, v in results['auc'].items():
+            if k in before['auc']:
+                lines.append(f"| ROC AUC, {k} | {before['auc'][k]:.5f} → {v:.5f} | | |")
     table = '\n'.join(lines)
     text = open(REPORT, encoding='utf-8').read() if os.path.exists(REPORT) else '<!-- tables -->\n<!-- /tables -->\n'
     start, end = text.index('<!-- tables -->'), text.index('<!-- /tables -->')

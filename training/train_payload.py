@@ -75,7 +75,8 @@ CONFIGS = {
     'char15-c8': {'analyzer': 'char', 'ngram_range': (1, 5), 'C': 8.0, 'balance': False},
     'char15-c2': {'analyzer': 'char', 'ngram_range': (1, 5), 'C': 2.0, 'balance': False},
     'char15-c8-bal': {'analyzer': 'char', 'ngram_range': (1, 5), 'C': 8.0, 'balance': True},
-    'charwb15-c8': {'analyzer': 'char_wb', 'ngram_range': (1, 5), 'C': 8.0, 'balance': False},
+    'char15-c05': {'analyzer': 'char', 'ngram_range': (1, 5), 'C': 0.5, 'balance': False},
+    'charwb15-c2': {'analyzer': 'char_wb', 'ngram_range': (1, 5), 'C': 2.0, 'balance': False},
 }
 CONFIG = os.environ.get('CRS_ML_PAYLOAD_CONFIG', 'char15-c8')
 
