@@ -72,6 +72,12 @@ def main():
     stack2 = stack_scores(pl2_runs)
     stack1 = stack_scores([p1 if p1 is not None else p2 for p1, p2 in zip(pl1_runs, pl2_runs)])
     s2_block, s1_block = stack2 > stack_m['threshold'], stack1 > stack_m['threshold']
+    # second round: mode 2 with CRS's PL2 scores as an input (saved_models/crs-stack-mode2-v1), every value
+    m2_m = manifest('crs-stack-mode2-v1')
+    m2 = joblib.load(os.path.join(ROOT, 'saved_models', 'crs-stack-mode2-v1', 'model.joblib'))
+    m2_scores = m2['combiner'].predict_proba(np.array([[e] + crs_features(pairs_from_scores(s)) for e, s in zip(
+        evidence(m2['payload'], rows), pl2_runs)]))[:, 1]
+    m2_block = m2_scores > m2_m['threshold']
 
     configs = {
         'CRS 4 PL1 alone': crs1,
@@ -81,11 +87,13 @@ def main():
         'payload-v1, mode 1 + PL2': crs2 & p_block,
         'crs-stack-v1, mode 1 + PL1': crs1 & s1_block,
         'crs-stack-v1, mode 1 + PL2': crs2 & s2_block,
+        'crs-stack-mode2-v1, mode 2 at PL2': m2_block,
     }
     results = {'values': {'attack': int(attack.sum()), 'benign': int(benign.sum())}, 'not_scored_by_crs': dict(missing),
-               'thresholds': {'payload-v1': payload_m['threshold'], 'crs-stack-v1': stack_m['threshold']},
+               'thresholds': {'payload-v1': payload_m['threshold'], 'crs-stack-v1': stack_m['threshold'], 'crs-stack-mode2-v1': m2_m['threshold']},
                'auc': {'payload-v1 (all held-out values)': float(roc_auc_score(y, payload_score)),
-                       'crs-stack-v1 with PL2 scores (all held-out values)': float(roc_auc_score(y, stack2))},
+                       'crs-stack-v1 with PL2 scores (all held-out values)': float(roc_auc_score(y, stack2)),
+                       'crs-stack-mode2-v1 with PL2 scores (all held-out values)': float(roc_auc_score(y, m2_scores))},
                'configs': {}, 'per_class': defaultdict(dict), 'per_source': defaultdict(dict), 'lost': {}}
     for name, block in configs.items():
         results['configs'][name] = {'detection': rate(block, attack), 'false_positives': rate(block, benign)}
