@@ -1,7 +1,7 @@
 /**
  * The bundled payload model (saved_models/payload-v1: char_wb 1-5-gram TF-IDF + logistic regression,
  * scored item by item) next to the forest (saved_models/rf-waf-v1: 50-tree RandomForest over waf-v1
- * features) and the stacks with CRS's scores (crs-stack-v1, crs-stack-mode2-v1): single-request scoring time through
+ * features) and the mode-1 stack (saved_models/crs-stack-v1): single-request scoring time through
  * LoadedModel.judge (extraction + scoring + decision), on the everyday requests of the test table,
  * and load time. CPU-time medians, measured side by side in one run; compare ratios across machines.
  */
@@ -14,7 +14,7 @@ import { EVERYDAY_ROWS, everydayRequest } from '../test/models/everyday-requests
 import { medianOf as median } from './support/stats';
 
 const SAVED = path.join(__dirname, '..', '..', 'saved_models');
-const MODELS = ['rf-waf-v1', 'payload-v1', 'crs-stack-v1', 'crs-stack-mode2-v1'];
+const MODELS = ['rf-waf-v1', 'payload-v1', 'crs-stack-v1'];
 
 
 async function cpuSecondsPerCall(fn: () => Promise<unknown>, repeat: number, rounds = 7): Promise<number> {

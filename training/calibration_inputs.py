@@ -4,7 +4,7 @@
 Pinned: Debian's /usr/bin/python3 (3.11). Validation split only (the threshold is chosen there).
 payload-v1: every validation value as `GET /?q=<value>` (headers and cookies where the value is one);
 crs-stack-v1: the validation values CRS 4 flags at PL2, with the CRS scores the plugin would send;
-crs-stack-mode2-v1: every validation value with a CRS 4 PL2 verdict, with those scores.
+crs-stack-mode2-v1 (not shipped): every validation value with a CRS 4 PL2 verdict, with those scores.
 """
 import json
 import os

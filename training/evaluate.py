@@ -26,7 +26,7 @@ sys.path.insert(0, HERE)
 from crs_features import crs_features, pairs_from_scores  # noqa: E402
 from crs_join import flagged, load_crs  # noqa: E402
 from train_mode1 import evidence  # noqa: E402
-from train_payload import load  # noqa: E402
+from train_payload import CACHE, load  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(HERE, '..'))
 RESULTS = os.path.join(HERE, 'results', 'heldout.json')
@@ -73,8 +73,11 @@ def main():
     stack1 = stack_scores([p1 if p1 is not None else p2 for p1, p2 in zip(pl1_runs, pl2_runs)])
     s2_block, s1_block = stack2 > stack_m['threshold'], stack1 > stack_m['threshold']
     # second round: mode 2 with CRS's PL2 scores as an input (saved_models/crs-stack-mode2-v1), every value
-    m2_m = manifest('crs-stack-mode2-v1')
-    m2 = joblib.load(os.path.join(ROOT, 'saved_models', 'crs-stack-mode2-v1', 'model.joblib'))
+    # (an experiment, not shipped: train_mode2_stack.py writes it to $CRS_ML_CACHE/experimental/)
+    m2_dir = os.path.join(CACHE, 'experimental', 'crs-stack-mode2-v1')
+    with open(os.path.join(m2_dir, 'manifest.json')) as f:
+        m2_m = json.load(f)
+    m2 = joblib.load(os.path.join(m2_dir, 'model.joblib'))
     m2_scores = m2['combiner'].predict_proba(np.array([[e] + crs_features(pairs_from_scores(s)) for e, s in zip(
         evidence(m2['payload'], rows), pl2_runs)]))[:, 1]
     m2_block = m2_scores > m2_m['threshold']

@@ -13,7 +13,7 @@ const REQUESTS: MlRequest[] = [
   { method: 'GET', path: '/search', args: [['ARGS:name', "O'Brien"]], files: [], sizes: [], hour: 0, day: 1, version: 2, crs: [['inbound_anomaly_score_pl2', 5]] },
 ];
 
-describe.each(['payload-v1', 'crs-stack-v1', 'crs-stack-mode2-v1'])('saved_models/%s ignores hour and day', (name) => {
+describe.each(['payload-v1', 'crs-stack-v1'])('saved_models/%s ignores hour and day', (name) => {
   let model: LoadedModel;
   beforeAll(async () => {
     model = await loadBundled(name);
