@@ -24,6 +24,9 @@ Validation (thresholds) is a random 15 % of the training sources' values. After 
 (lower case, URL-decoded until stable, whitespace collapsed) a value is kept once: held-out and
 validation values that also occur in training are dropped, and a value labelled both ways is dropped.
 Attack lines of 3 characters or fewer are dropped everywhere (label noise: `'`, `;`, `%00`).
+
+Second round: synthetic_text.py's benign values are appended after this split (second_round()), so the
+held-out rows and the first round's train/validation rows are unchanged.
 """
 import csv
 import glob
