@@ -1,5 +1,5 @@
 /**
- * The bundled payload model (saved_models/payload-v1: char 1-5-gram TF-IDF + logistic regression,
+ * The bundled payload model (saved_models/payload-v1: char_wb 1-5-gram TF-IDF + logistic regression,
  * scored item by item) next to the forest (saved_models/rf-waf-v1: 50-tree RandomForest over waf-v1
  * features) and the mode-1 stack (saved_models/crs-stack-v1): single-request scoring time through
  * LoadedModel.judge (extraction + scoring + decision), on the everyday requests of the test table,

@@ -1,9 +1,10 @@
 """Writes the validation requests `crs-ml-server calibrate` reads for each bundled model, into the cache
-(derived from ../shared/datasets, so never committed): $CRS_ML_CACHE/calibrate/{payload,stack}-{benign,attack}.jsonl.
+(derived from ../shared/datasets, so never committed): $CRS_ML_CACHE/calibrate/{payload,stack,stack2}-{benign,attack}.jsonl.
 
 Pinned: Debian's /usr/bin/python3 (3.11). Validation split only (the threshold is chosen there).
 payload-v1: every validation value as `GET /?q=<value>` (headers and cookies where the value is one);
-crs-stack-v1: the validation values CRS 4 flags at PL2, with the CRS scores the plugin would send.
+crs-stack-v1: the validation values CRS 4 flags at PL2, with the CRS scores the plugin would send;
+crs-stack-mode2-v1 (not shipped): every validation value with a CRS 4 PL2 verdict, with those scores.
 """
 import json
 import os
@@ -41,7 +42,7 @@ def main():
     val = load('val')
     crs = load_crs()
     files = {name: open(os.path.join(out, name + '.jsonl'), 'w', encoding='utf-8') for name in
-             ('payload-benign', 'payload-attack', 'stack-benign', 'stack-attack')}
+             ('payload-benign', 'payload-attack', 'stack-benign', 'stack-attack', 'stack2-benign', 'stack2-attack')}
     for row in val:
         kind = 'attack' if row['label'] == 1 else 'benign'
         files['payload-' + kind].write(request_line(row) + '\n')
@@ -49,6 +50,8 @@ def main():
         scores = view(entry, 2) if entry else None
         if scores is not None:
             files['stack-' + kind].write(request_line(row, pairs_from_scores(scores)) + '\n')
+        if entry and entry['pl2'] is not None:  # crs-stack-mode2-v1: every value with a PL2 verdict, flagged or not
+            files['stack2-' + kind].write(request_line(row, pairs_from_scores(entry['pl2'])) + '\n')
     for f in files.values():
         f.close()
     print('wrote', out)

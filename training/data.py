@@ -24,6 +24,9 @@ Validation (thresholds) is a random 15 % of the training sources' values. After 
 (lower case, URL-decoded until stable, whitespace collapsed) a value is kept once: held-out and
 validation values that also occur in training are dropped, and a value labelled both ways is dropped.
 Attack lines of 3 characters or fewer are dropped everywhere (label noise: `'`, `;`, `%00`).
+
+Second round: synthetic_text.py's benign values are appended after this split (second_round()), so the
+held-out rows and the first round's train/validation rows are unchanged.
 """
 import csv
 import glob
@@ -37,6 +40,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import synthetic  # noqa: E402
+import synthetic_text  # noqa: E402
 
 SHARED = os.path.normpath(os.path.join(HERE, '..', '..', 'shared'))
 DATA = os.path.join(SHARED, 'datasets')
@@ -319,7 +323,30 @@ def build():
     for row in kept:
         row['split'] = 'heldout' if row['role'] == 'heldout' else ('val' if rng.random() < 0.15 else 'train')
         del row['role']
-    return kept
+    return kept + second_round(labels)
+
+
+def second_round(known):
+    """The second round's synthetic benign values (synthetic_text.py), drawn from their own random stream and
+    added after the first round's split, so that the held-out set and the first round's train/validation
+    split stay exactly as they were: a value already in the corpus (any split, any label) is skipped."""
+    rng = random.Random(SEED + 2)
+    first = {}
+    out = []
+    for value, label, cls, file, where in synthetic_text.generate(rng):
+        if not isinstance(value, str) or value.strip() == '':
+            continue
+        key = normalise(value)
+        if key in known:
+            continue
+        if key in first:
+            first[key]['count'] += 1
+            continue
+        row = {'value': value, 'label': label, 'cls': cls, 'source': 'synthetic', 'file': file, 'where': where, 'synthetic': True,
+               'count': 1, 'split': 'val' if rng.random() < 0.15 else 'train'}
+        first[key] = row
+        out.append(row)
+    return out
 
 
 def main():

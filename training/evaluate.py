@@ -26,7 +26,7 @@ sys.path.insert(0, HERE)
 from crs_features import crs_features, pairs_from_scores  # noqa: E402
 from crs_join import flagged, load_crs  # noqa: E402
 from train_mode1 import evidence  # noqa: E402
-from train_payload import load  # noqa: E402
+from train_payload import CACHE, load  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(HERE, '..'))
 RESULTS = os.path.join(HERE, 'results', 'heldout.json')
@@ -72,6 +72,15 @@ def main():
     stack2 = stack_scores(pl2_runs)
     stack1 = stack_scores([p1 if p1 is not None else p2 for p1, p2 in zip(pl1_runs, pl2_runs)])
     s2_block, s1_block = stack2 > stack_m['threshold'], stack1 > stack_m['threshold']
+    # second round: mode 2 with CRS's PL2 scores as an input (saved_models/crs-stack-mode2-v1), every value
+    # (an experiment, not shipped: train_mode2_stack.py writes it to $CRS_ML_CACHE/experimental/)
+    m2_dir = os.path.join(CACHE, 'experimental', 'crs-stack-mode2-v1')
+    with open(os.path.join(m2_dir, 'manifest.json')) as f:
+        m2_m = json.load(f)
+    m2 = joblib.load(os.path.join(m2_dir, 'model.joblib'))
+    m2_scores = m2['combiner'].predict_proba(np.array([[e] + crs_features(pairs_from_scores(s)) for e, s in zip(
+        evidence(m2['payload'], rows), pl2_runs)]))[:, 1]
+    m2_block = m2_scores > m2_m['threshold']
 
     configs = {
         'CRS 4 PL1 alone': crs1,
@@ -81,11 +90,13 @@ def main():
         'payload-v1, mode 1 + PL2': crs2 & p_block,
         'crs-stack-v1, mode 1 + PL1': crs1 & s1_block,
         'crs-stack-v1, mode 1 + PL2': crs2 & s2_block,
+        'crs-stack-mode2-v1, mode 2 at PL2': m2_block,
     }
     results = {'values': {'attack': int(attack.sum()), 'benign': int(benign.sum())}, 'not_scored_by_crs': dict(missing),
-               'thresholds': {'payload-v1': payload_m['threshold'], 'crs-stack-v1': stack_m['threshold']},
+               'thresholds': {'payload-v1': payload_m['threshold'], 'crs-stack-v1': stack_m['threshold'], 'crs-stack-mode2-v1': m2_m['threshold']},
                'auc': {'payload-v1 (all held-out values)': float(roc_auc_score(y, payload_score)),
-                       'crs-stack-v1 with PL2 scores (all held-out values)': float(roc_auc_score(y, stack2))},
+                       'crs-stack-v1 with PL2 scores (all held-out values)': float(roc_auc_score(y, stack2)),
+                       'crs-stack-mode2-v1 with PL2 scores (all held-out values)': float(roc_auc_score(y, m2_scores))},
                'configs': {}, 'per_class': defaultdict(dict), 'per_source': defaultdict(dict), 'lost': {}}
     for name, block in configs.items():
         results['configs'][name] = {'detection': rate(block, attack), 'false_positives': rate(block, benign)}
@@ -130,6 +141,21 @@ def write_tables(results):
     lines += ['', 'Blocked share per held-out source:', '', '| source | ' + ' | '.join(names) + ' |', '|---|' + '---|' * len(names)]
     for source, per in results['per_source'].items():
         lines.append(f'| {source} | ' + ' | '.join(pct(per[n]) for n in names) + ' |')
+    first = os.path.join(HERE, 'results', 'heldout-first.json')
+    if os.path.exists(first):  # the first evaluation's models (same held-out values), side by side
+        with open(first) as f:
+            before = json.load(f)
+        lines += ['', 'Side by side with the first evaluation (same held-out values; first → second round models):', '',
+                  '| configuration | attacks caught | benign blocked | of the attacks CRS PL2 catches |', '|---|---|---|---|']
+        for name, c in results['configs'].items():
+            b = before['configs'].get(name)
+            if b is None:
+                continue
+            lines.append(f"| {name} | {pct(b['detection'])} → {pct(c['detection'])} | {pct(b['false_positives'])} → "
+                         f"{pct(c['false_positives'])} | {pct(b['of_crs_pl2_catches'])} → {pct(c['of_crs_pl2_catches'])} |")
+        for k, v in results['auc'].items():
+            if k in before['auc']:
+                lines.append(f"| ROC AUC, {k} | {before['auc'][k]:.5f} → {v:.5f} | | |")
     table = '\n'.join(lines)
     text = open(REPORT, encoding='utf-8').read() if os.path.exists(REPORT) else '<!-- tables -->\n<!-- /tables -->\n'
     start, end = text.index('<!-- tables -->'), text.index('<!-- /tables -->')

@@ -29,6 +29,8 @@ ROOT = os.path.normpath(os.path.join(HERE, '..'))
 PAYLOAD = os.path.join(ROOT, 'saved_models', 'payload-v1', 'model.joblib')
 OUT = os.path.join(ROOT, 'saved_models', 'crs-stack-v1')
 KEEP_CAUGHT = 0.99
+# Second round (--cross-fitted CONFIG): the same aim on out-of-source scores, with a margin for the noise of a small pool.
+KEEP_CROSS = 0.995
 
 
 def evidence(payload, rows):
@@ -61,9 +63,46 @@ def stacked(payload, rows, crs, pls=(1, 2)):
     return X, y, np.array([pl for _, pl, _ in keep]), np.array([i for i, _, _ in keep])
 
 
+def out_of_source_evidence(config, train, val):
+    """The payload evidence (decision_function) of each real training-source value from the leave-one-source-out
+    fold that did not see its source (loso.py): row -> evidence, for rows of the six real sources."""
+    from loso import FOLDS
+    saved = np.load(os.path.join(CACHE, f'loso-{config}.npz'))
+    p = np.clip(saved['scores'], 1e-15, 1 - 1e-15)
+    logit = np.log(p) - np.log1p(-p)
+    rows, fold = [], []
+    for k, left in enumerate(FOLDS):
+        out = [r for r in train + val if r['source'] in left]
+        rows += out
+        fold += [k] * len(out)
+    assert len(rows) == len(logit) and all(a == b for a, b in zip((r['source'] for r in rows), saved['sources']))
+    return rows, logit, np.array(fold)
+
+
+def cross_fitted(config, crs):
+    """Mode-1 rows built from out-of-source evidence: (X, y, pl, fold). The combiner then learns how far to
+    trust the payload model on a source it never saw, not on its own training rows."""
+    rows, logit, fold = out_of_source_evidence(config, load('train'), load('val'))
+    X, y, pls, folds = [], [], [], []
+    for i, row in enumerate(rows):
+        entry = crs.get(row['query'])
+        if entry is None:
+            continue
+        for pl in (1, 2):
+            scores = view(entry, pl)
+            if scores is not None:
+                X.append([logit[i]] + crs_features(pairs_from_scores(scores)))
+                y.append(row['label'])
+                pls.append(pl)
+                folds.append(fold[i])
+    return np.array(X), np.array(y), np.array(pls), np.array(folds)
+
+
 def main():
-    payload = joblib.load(PAYLOAD)
     crs = load_crs()
+    if '--cross-fitted' in sys.argv:
+        return main_cross_fitted(crs, sys.argv[sys.argv.index('--cross-fitted') + 1])
+    payload = joblib.load(PAYLOAD)
     train, val = load('train'), load('val')
     X, y, _, _ = stacked(payload, train, crs)
     print(f'training rows (flagged by CRS at PL1 or PL2): {len(y)}, attacks {int(y.sum())}, benign {int(len(y) - y.sum())}')
@@ -84,7 +123,45 @@ def main():
           f'false positives {fp2} of {benign_val} benign values ({fp2 / max(benign_val, 1):.4%}); CRS alone flagged {int(np.sum(at2 & (yv == 0)))}')
     for s, i in sorted(((p, i) for p, i, l, a in zip(pv, iv, yv, at2) if a and l == 0 and p > threshold), reverse=True)[:15]:
         print('  FP', round(float(s), 4), val[i]['source'], val[i]['value'][:90])
+    info = {'train_rows': int(len(y)), 'train_attacks': int(y.sum()), 'val_rows': int(len(yv)), 'val_auc_pl2_flagged': round(auc, 6),
+            'threshold_rule': f'keep >= {KEEP_CAUGHT:.1%} of the validation attacks CRS PL2 caught', 'threshold': threshold,
+            'val_kept': round(kept, 6), 'val_false_positives_pl2': fp2, 'val_benign_values': benign_val}
+    save(payload, combiner, threshold, info)
 
+
+def main_cross_fitted(crs, config):
+    """Second round: the combiner learns from out-of-source evidence (loso.py folds), and its threshold is chosen
+    on out-of-fold combiner scores (fit on two folds, score the third), keeping KEEP_CROSS of the attacks CRS PL2
+    caught in the pool. Benign values CRS PL2 flags in the pool are the false positives it can still let pass."""
+    payload = joblib.load(PAYLOAD)
+    X, y, pls, folds = cross_fitted(config, crs)
+    print(f'cross-fitted rows (flagged by CRS at PL1 or PL2): {len(y)}, attacks {int(y.sum())}, benign {int(len(y) - y.sum())}')
+    oof = np.zeros(len(y))
+    for k in np.unique(folds):
+        c = LogisticRegression(C=1.0, class_weight='balanced', max_iter=2000).fit(X[folds != k], y[folds != k])
+        oof[folds == k] = c.predict_proba(X[folds == k])[:, 1]
+    at2 = pls == 2
+    caught = np.sort(oof[at2 & (y == 1)])
+    benign2 = oof[at2 & (y == 0)]
+    n_benign = int(np.sum(at2 & (y == 0)))
+    for keep in (0.99, 0.993, 0.995, 0.997):
+        t = float(caught[int(np.floor((1 - keep) * len(caught)))]) - 1e-12
+        print(f'  out-of-fold: keep {keep:.1%} -> threshold {t:.6f}, lets {np.mean(benign2 <= t):.2%} of the {n_benign} benign values CRS PL2 flags pass')
+    threshold = float(caught[int(np.floor((1 - KEEP_CROSS) * len(caught)))]) - 1e-12
+    kept = float(np.mean(caught > threshold))
+    fp_left = int(np.sum(benign2 > threshold))
+    combiner = LogisticRegression(C=1.0, class_weight='balanced', max_iter=2000).fit(X, y)
+    print('coefficients [evidence, crs-v1...]:', np.round(combiner.coef_[0], 3).tolist(), 'intercept', round(float(combiner.intercept_[0]), 3))
+    auc = roc_auc_score(y[at2], oof[at2])
+    info = {'train_rows': int(len(y)), 'train_attacks': int(y.sum()), 'evidence': f'out-of-source (loso.py, config {config})',
+            'oof_auc_pl2_flagged': round(auc, 6),
+            'threshold_rule': f'keep >= {KEEP_CROSS:.1%} of the attacks CRS PL2 caught, on out-of-fold scores of the leave-one-source-out pool',
+            'threshold': threshold, 'oof_kept': round(kept, 6), 'oof_benign_flagged_by_pl2': n_benign, 'oof_benign_still_blocked': fp_left}
+    print(json.dumps(info))
+    save(payload, combiner, threshold, info)
+
+
+def save(payload, combiner, threshold, info):
     os.makedirs(OUT, exist_ok=True)
     joblib.dump({'payload': payload, 'combiner': combiner, 'features': ['payload_evidence'] + ['crs_' + n for n in
                  ('pl1', 'pl2', 'pl3', 'pl4', 'sqli', 'xss', 'rce', 'lfi', 'rfi', 'php', 'http', 'session')]},
@@ -94,10 +171,7 @@ def main():
         json.dump(manifest, f, indent=2)
         f.write('\n')
     with open(os.path.join(OUT, 'training.json'), 'w') as f:
-        json.dump({'train_rows': int(len(y)), 'train_attacks': int(y.sum()), 'val_rows': int(len(yv)), 'val_auc_pl2_flagged': round(auc, 6),
-                   'threshold_rule': f'keep >= {KEEP_CAUGHT:.1%} of the validation attacks CRS PL2 caught', 'threshold': threshold,
-                   'val_kept': round(kept, 6), 'val_false_positives_pl2': fp2, 'val_benign_values': benign_val,
-                   'coefficients': combiner.coef_[0].tolist(), 'intercept': float(combiner.intercept_[0])}, f, indent=2)
+        json.dump({**info, 'coefficients': combiner.coef_[0].tolist(), 'intercept': float(combiner.intercept_[0])}, f, indent=2)
         f.write('\n')
     print('wrote', OUT, 'from', CACHE)
 

@@ -25,10 +25,13 @@ describe('everyday requests pass saved_models/payload-v1 (mode 2)', () => {
   /**
    * Blocked by payload-v1 as shipped (training/REPORT.md): listed so that the test fails when one
    * more request is blocked, and when one of these starts passing (then shorten the list). Not a goal.
+   * The first round's model blocked six; the second blocks `plan=select` alone: the bare word `select`
+   * cannot be taught as benign, because a held-out attack list holds it as a line (a value labelled
+   * both ways is dropped, and the held-out set is fixed).
    */
-  const KNOWN_BLOCKED = ['select plan', 'search with hash', 'login with symbols password', 'gift card balance', 'sign-up with Dutch name', 'JSON with markdown'];
+  const KNOWN_BLOCKED = ['select plan'];
 
-  it('passes every one but the known-blocked six, naming the item that scored highest when one does not', async () => {
+  it('passes every one but the known-blocked one, naming the item that scored highest when one does not', async () => {
     const requests = EVERYDAY_ROWS.map(everydayRequest);
     const decisions = await model.judgeBatch(requests);
     const blocked: string[] = [];
@@ -40,6 +43,6 @@ describe('everyday requests pass saved_models/payload-v1 (mode 2)', () => {
       blocked.push(`${EVERYDAY_ROWS[i][0]}: score ${decisions[i].score.toFixed(4)}, worst item ${JSON.stringify(worst)}`);
     }
     expect(blocked.map((line) => line.split(':')[0]).sort()).toEqual([...KNOWN_BLOCKED].sort());
-    expect(blocked.length).toBeLessThanOrEqual(6);
+    expect(blocked.length).toBeLessThanOrEqual(KNOWN_BLOCKED.length);
   });
 });
