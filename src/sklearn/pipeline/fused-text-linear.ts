@@ -1,0 +1,73 @@
+import type { Estimator } from '../base';
+import { LinearClassifier } from '../linear/linear-classifier';
+import { denseMatrix, type DenseMatrix, type EstimatorInput } from '../matrix';
+import { textInput } from '../text/count-vectorizer';
+import { FastTfidfRows } from '../text/fast-tfidf';
+import { FeatureUnion } from './feature-union';
+
+interface Part {
+  readonly rows: FastTfidfRows;
+  /** the part's first column in the stacked features */
+  readonly offset: number;
+  /** FeatureUnion's `transformer_weights` entry */
+  readonly weight: number | undefined;
+}
+
+/**
+ * The final linear classifier of a text pipeline -- a char/char_wb CountVectorizer or TfidfVectorizer,
+ * or a FeatureUnion of them, then LogisticRegression, SGDClassifier, LinearSVC, RidgeClassifier --
+ * answering from the documents directly: each row comes from {@link FastTfidfRows} and is dotted
+ * with `coef_` entry by entry, without a CSR matrix, a dense row or a string per n-gram.
+ *
+ * Same floats as the general path: the entries are those sklearn stores, in its order, weighted as
+ * FeatureUnion does, and each output's sum runs over them in that order from 0 before the intercept
+ * is added (scipy's `csr_matvecs`, as `affine` in linear/numeric-input.ts). Returns undefined for any
+ * other shape (word analyzers, other steps, mismatched widths): the pipeline then takes the general path.
+ */
+export function fuseTextLinear(transformers: readonly Estimator[], final: Estimator | null): Estimator | undefined {
+  if (transformers.length !== 1 || !(final instanceof LinearClassifier)) return undefined;
+  const step = transformers[0];
+  const parts = textParts(step);
+  if (parts === undefined) return undefined;
+  const { coef, rows: nOut, intercept } = final.weights;
+  const width = parts.reduce((sum, p) => sum + p.rows.width, 0);
+  if (coef.length !== nOut * width) return undefined;
+  const bias = (o: number): number => (typeof intercept === 'number' ? intercept : intercept.length === 1 ? intercept[0] : intercept[o]);
+  return final.withScores((X: EstimatorInput, general): DenseMatrix => {
+    const docs = textInput(X, 'CountVectorizer');
+    const out = denseMatrix(docs.length, nOut);
+    for (let r = 0; r < docs.length; r++) {
+      for (const { rows, offset, weight } of parts) {
+        const n = rows.row(docs[r]);
+        const { columns, values } = rows;
+        if (weight !== undefined) for (let k = 0; k < n; k++) values[k] *= weight;
+        // sklearn refuses non-finite features (a tampered idf_ or weight): the general path says so.
+        for (let k = 0; k < n; k++) if (!Number.isFinite(values[k])) return general((step.transform as (x: EstimatorInput) => EstimatorInput).call(step, X));
+        for (let o = 0; o < nOut; o++) {
+          const w = o * width + offset;
+          let sum = out.data[r * nOut + o];
+          for (let k = 0; k < n; k++) sum += values[k] * coef[w + columns[k]];
+          out.data[r * nOut + o] = sum;
+        }
+      }
+      for (let o = 0; o < nOut; o++) out.data[r * nOut + o] += bias(o);
+    }
+    return out;
+  });
+}
+
+/** The fast row builders of a vectorizer or of a FeatureUnion made only of vectorizers. */
+function textParts(step: Estimator): Part[] | undefined {
+  const single = FastTfidfRows.of(step);
+  if (single !== undefined) return [{ rows: single, offset: 0, weight: undefined }];
+  if (!(step instanceof FeatureUnion)) return undefined;
+  const parts: Part[] = [];
+  let offset = 0;
+  for (const member of step.members) {
+    const rows = member.transformer === null ? undefined : FastTfidfRows.of(member.transformer);
+    if (rows === undefined) return undefined;
+    parts.push({ rows, offset, weight: member.weight });
+    offset += rows.width;
+  }
+  return parts.length > 0 ? parts : undefined;
+}
