@@ -32,6 +32,9 @@ export function fuseTextLinear(transformers: readonly Estimator[], final: Estima
   const { coef, rows: nOut, intercept } = final.weights;
   const width = parts.reduce((sum, p) => sum + p.rows.width, 0);
   if (coef.length !== nOut * width) return undefined;
+  // One output (binary classifiers): each part keeps its coefficients beside its idf.
+  if (nOut === 1) for (const p of parts) p.rows.attachCoefficients(coef.subarray(p.offset, p.offset + p.rows.width));
+  const checkFinite = !parts.every((p) => p.rows.alwaysFinite && (p.weight === undefined || Math.abs(p.weight) < 1e290));
   const bias = (o: number): number => (typeof intercept === 'number' ? intercept : intercept.length === 1 ? intercept[0] : intercept[o]);
   return final.withScores((X: EstimatorInput, general): DenseMatrix => {
     const docs = textInput(X, 'CountVectorizer');
@@ -39,10 +42,16 @@ export function fuseTextLinear(transformers: readonly Estimator[], final: Estima
     for (let r = 0; r < docs.length; r++) {
       for (const { rows, offset, weight } of parts) {
         const n = rows.row(docs[r]);
-        const { columns, values } = rows;
+        const { columns, values, coefficients } = rows;
         if (weight !== undefined) for (let k = 0; k < n; k++) values[k] *= weight;
         // sklearn refuses non-finite features (a tampered idf_ or weight): the general path says so.
-        for (let k = 0; k < n; k++) if (!Number.isFinite(values[k])) return general((step.transform as (x: EstimatorInput) => EstimatorInput).call(step, X));
+        if (checkFinite) for (let k = 0; k < n; k++) if (!Number.isFinite(values[k])) return general((step.transform as (x: EstimatorInput) => EstimatorInput).call(step, X));
+        if (nOut === 1) {
+          let sum = out.data[r];
+          for (let k = 0; k < n; k++) sum += values[k] * coefficients[k];
+          out.data[r] = sum;
+          continue;
+        }
         for (let o = 0; o < nOut; o++) {
           const w = o * width + offset;
           let sum = out.data[r * nOut + o];

@@ -22,6 +22,10 @@ export class FastTfidfRows {
   readonly columns: Int32Array;
   /** The row's values, matching {@link columns}. */
   readonly values: Float64Array;
+  /** With {@link attachCoefficients}: each entry's coefficient, matching {@link columns}. */
+  readonly coefficients: Float64Array;
+  /** `[idf, coefficient]` per column once coefficients are attached: one cache line per entry. */
+  private idfCoef: Float64Array | undefined;
   private trie: NgramTrie | undefined;
   private readonly counts: Int32Array;
   private readonly preprocess: (doc: string) => string;
@@ -35,6 +39,7 @@ export class FastTfidfRows {
     this.counts = new Int32Array(size);
     this.columns = new Int32Array(size);
     this.values = new Float64Array(size);
+    this.coefficients = new Float64Array(size);
     this.preprocess = buildPreprocessor(state);
   }
 
@@ -51,10 +56,33 @@ export class FastTfidfRows {
     return this.counts.length;
   }
 
+  /**
+   * Keeps `coef` (one weight per column of this vectorizer) beside the idf, so {@link row} also fills
+   * {@link coefficients} from the cache line it reads the idf from.
+   */
+  attachCoefficients(coef: Float64Array): void {
+    const idf = this.tfidf?.idf_ ?? null;
+    const both = new Float64Array(2 * this.width);
+    for (let c = 0; c < this.width; c++) {
+      both[2 * c] = idf === null ? 1 : idf[c];
+      both[2 * c + 1] = coef[c];
+    }
+    this.idfCoef = both;
+  }
+
+  /**
+   * True when no row can hold infinity or NaN (finite idf well below overflow), so a caller may skip
+   * checking the values sklearn would refuse.
+   */
+  get alwaysFinite(): boolean {
+    const idf = this.tfidf?.idf_ ?? null;
+    return idf === null || idf.every((v) => Number.isFinite(v) && Math.abs(v) < 1e290);
+  }
+
   /** Computes `doc`'s row into {@link columns} / {@link values}; returns its number of entries. */
   row(doc: string): number {
     const n = this.count(doc);
-    const { columns, values, counts } = this;
+    const { columns, values, counts, coefficients, idfCoef } = this;
     const tfidf = this.tfidf;
     const idf = tfidf?.idf_ ?? null;
     const sublinear = tfidf?.sublinear_tf === true;
@@ -66,11 +94,13 @@ export class FastTfidfRows {
       const column = sorted[k];
       let v = binary ? 1 : counts[column];
       counts[column] = 0;
-      if (sublinear) v = Math.log(v) + 1;
-      if (idf !== null) {
-        v *= idf[column];
-        if (v === 0) continue;
-      }
+      // log(1) is exactly 0: most n-grams occur once
+      if (sublinear) v = v === 1 ? 1 : Math.log(v) + 1;
+      if (idfCoef !== undefined) {
+        if (idf !== null) v *= idfCoef[2 * column];
+        coefficients[kept] = idfCoef[2 * column + 1];
+      } else if (idf !== null) v *= idf[column];
+      if (v === 0 && idf !== null) continue;
       columns[kept] = column;
       values[kept++] = v;
     }
