@@ -12,16 +12,18 @@ export class FlatForest {
   /** First absolute node index of each tree (its root). */
   readonly offsets: Int32Array;
   /**
-   * Every node's fields side by side, 32 bytes a node over one buffer, so a step of the walk reads
+   * Every node's fields side by side, 16 bytes a node over one buffer, so a step of the walk reads
    * one cache line (four separate arrays cost up to four misses per level once the HTTP stack has
-   * evicted the forest between two requests; docs/performance.md). Node i, as int32:
-   * `[8i]` the split feature, or -1 at leaves (one read tells "leaf?" and "which column"),
-   * `[8i + 1]` left child, `[8i + 2]` right child (absolute), `[8i + 3]` where a NaN goes: 1 left,
-   * 0 right (`missing_go_to_left`; right in files without it, which only see NaN-free rows);
-   * as float64, `[4i + 2]` the threshold.
+   * evicted the forest between two requests; docs/performance.md), and a left child -- the next node
+   * in sklearn's depth-first order -- usually shares it. Node i, as int32: `[4i]` the split feature,
+   * or -1 at leaves (one read tells "leaf?" and "which column"), `[4i + 1]` the left child (absolute),
+   * its sign bit set when a NaN goes left (`missing_go_to_left`; right in files without it, which
+   * only see NaN-free rows), `[4i + 2]` the right child; as float32, `[4i + 3]` the threshold rounded
+   * down to a float32 ({@link floorFloat32}): for the float32 inputs trees compare, `x <= t` and
+   * `x <= floorFloat32(t)` are the same test, so the walk is sklearn's bit for bit.
    */
   private readonly ints: Int32Array;
-  private readonly floats: Float64Array;
+  private readonly floats: Float32Array;
 
   constructor(readonly trees: readonly TreeStructure[]) {
     this.nTrees = trees.length;
@@ -32,19 +34,19 @@ export class FlatForest {
       total += tree.nodeCount;
     });
     this.nodeCount = total;
-    const buffer = new ArrayBuffer(32 * total);
+    const buffer = new ArrayBuffer(16 * total);
     this.ints = new Int32Array(buffer);
-    this.floats = new Float64Array(buffer);
+    this.floats = new Float32Array(buffer);
     trees.forEach((tree, t) => {
       const base = this.offsets[t];
       for (let i = 0; i < tree.nodeCount; i++) {
         const leaf = tree.left[i] === TREE_LEAF;
         const n = base + i;
-        this.ints[8 * n] = leaf ? -1 : tree.feature[i];
-        this.ints[8 * n + 1] = leaf ? TREE_LEAF : base + tree.left[i];
-        this.ints[8 * n + 2] = leaf ? TREE_LEAF : base + tree.right[i];
-        this.ints[8 * n + 3] = tree.missingGoToLeft?.[i] ?? 0;
-        this.floats[4 * n + 2] = tree.threshold[i];
+        const nanLeft = (tree.missingGoToLeft?.[i] ?? 0) !== 0;
+        this.ints[4 * n] = leaf ? -1 : tree.feature[i];
+        this.ints[4 * n + 1] = leaf ? 0 : (base + tree.left[i]) | (nanLeft ? NAN_LEFT : 0);
+        this.ints[4 * n + 2] = leaf ? 0 : base + tree.right[i];
+        this.floats[4 * n + 3] = leaf ? 0 : floorFloat32(tree.threshold[i]);
       }
     });
   }
@@ -63,13 +65,13 @@ export class FlatForest {
   leaf(t: number, x: Float32Array, offset: number): number {
     const { ints, floats } = this;
     let node = this.offsets[t];
-    let f = ints[8 * node];
+    let f = ints[4 * node];
     while (f >= 0) {
       const v = x[offset + f];
-      const threshold = floats[4 * node + 2];
-      // NaN fails both comparisons and goes where the node says
-      node = v <= threshold ? ints[8 * node + 1] : v > threshold || ints[8 * node + 3] === 0 ? ints[8 * node + 2] : ints[8 * node + 1];
-      f = ints[8 * node];
+      const left = ints[4 * node + 1];
+      // NaN fails both comparisons and goes where the node says (the sign bit of `left`)
+      node = v <= floats[4 * node + 3] ? left & ~NAN_LEFT : v > floats[4 * node + 3] || left >= 0 ? ints[4 * node + 2] : left & ~NAN_LEFT;
+      f = ints[4 * node];
     }
     return node;
   }
@@ -91,4 +93,26 @@ export class FlatForest {
     for (let t = 0; t < this.nTrees; t++) total += nodeValues[this.leaf(t, x, offset)];
     return total;
   }
+}
+
+/** Sign bit of a node's left-child field: a NaN goes left there. */
+const NAN_LEFT = 1 << 31;
+
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+
+/**
+ * The largest float32 not above `t`. For every float32 `x`, `x <= t` exactly when
+ * `x <= floorFloat32(t)` (any float32 at most t is at most the largest such), which lets the trees'
+ * float64 thresholds live in 4 bytes without changing one comparison.
+ */
+export function floorFloat32(t: number): number {
+  F32[0] = t; // round to nearest
+  if (!(F32[0] > t)) return F32[0];
+  // rounded up: step one float32 down (towards -infinity)
+  if (F32[0] === 0) {
+    U32[0] = 0x80000001; // -0 would compare equal to 0: the smallest negative subnormal
+  } else if (F32[0] > 0) U32[0] -= 1;
+  else U32[0] += 1;
+  return F32[0];
 }
