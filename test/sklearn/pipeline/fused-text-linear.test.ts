@@ -158,6 +158,29 @@ describe('generated vectorizers: every analyzer option fused equals the general 
     expect(bits(pipeline.decisionFunction!(docs))).toEqual(bits(general(union, final, docs)));
   });
 
+  it('a FeatureUnion of a word part (its own transform) and a char part', () => {
+    const rand = random(42);
+    const wordState = { analyzer: 'word', lowercase: true, strip_accents: null, token_pattern: '(?u)\\b\\w\\w+\\b', stop_words: null, ngram_range: [1, 2] as [number, number] };
+    const analyze = buildAnalyzer(wordState);
+    const vocabulary = new Map<string, number>();
+    for (let d = 0; d < 60; d++) for (const gram of analyze(`${text(rand, 30)} select union from abc ab`)) if (!vocabulary.has(gram)) vocabulary.set(gram, vocabulary.size);
+    const idf = Float64Array.from({ length: vocabulary.size }, () => 1 + 3 * rand());
+    const word = new TfidfVectorizer('sklearn.feature_extraction.text.TfidfVectorizer', { ...wordState, vocabulary_: vocabulary, binary: false },
+      new TfidfTransformer('sklearn.feature_extraction.text.TfidfTransformer', { norm: 'l2', use_idf: true, sublinear_tf: true, idf_: idf }));
+    const char = vectorizer(rand, 'char_wb', [1, 4], { norm: 'l2', use_idf: true, sublinear_tf: true }, true, false);
+    const union = new FeatureUnion('sklearn.pipeline.FeatureUnion', [
+      { name: 'word', transformer: word, weight: 2 },
+      { name: 'char', transformer: char, weight: undefined },
+    ]);
+    for (const classes of [2, 3]) {
+      const final = classifier(rand, word.nFeaturesOut + char.nFeaturesOut, classes);
+      expect(fuseTextLinear([union], final)).toBeDefined();
+      const pipeline = new Pipeline('sklearn.pipeline.Pipeline', [union], final);
+      const docs = [...STRESS_TEXTS, 'select ab from abc', ...Array.from({ length: 40 }, () => `${text(rand, 40)} union abc`)];
+      expect(bits(pipeline.decisionFunction!(docs))).toEqual(bits(general(union, final, docs)));
+    }
+  });
+
   it('leaves word analyzers and mismatched widths to the general path', () => {
     const rand = random(7);
     const char = vectorizer(rand, 'char', [1, 2], null, true, false);
