@@ -1,29 +1,83 @@
 /**
- * POST / under load, side by side in one run: a bare Node `http` server answering the same body,
- * our server on the random stub, and our server on the bundled RandomForest (saved_models/rf-waf-v1).
- * Targets (issue 13): stub >= 0.6x bare, rf-waf-v1 >= 0.8x stub.
+ * POST / under load, side by side in one run: a bare Node `http` server answering the same body, our
+ * server on the random stub, and our server on every bundled model (saved_models/<name>/).
+ * Targets (issue 13): stub >= 0.6x bare, every bundled model >= 0.8x the stub.
+ *
+ * Bodies, as the plugin sends them:
+ * - `v1`: the original client's raw legacy body (args only);
+ * - `v2`: our client's default (contract v2, url-encoded): a browser's GET with a query string, its
+ *   headers (Authorization and Cookie excluded), its cookies (the session cookie redacted) and CRS's
+ *   scores, the same body every time;
+ * - `v2-varied`: the same request with a fresh `q` value on every request (a counter), so nothing that
+ *   depends on the argument can be remembered from an earlier request; headers and cookies repeat as a
+ *   browser's do within a session.
  *
  * Load comes from wrk (https://github.com/wg/wrk), 127.0.0.1 only, ports chosen by the OS. Servers
  * are pinned to core 0 and wrk to core 1 with `taskset` when the machine has two cores or more, so
- * load generation does not steal the server's CPU. The three servers alternate, round after round,
- * and medians are reported: a burst of load from elsewhere on a shared machine then lands on every
- * side rather than one. Without wrk on PATH the bench says so and stops.
+ * load generation does not steal the server's CPU. The servers alternate, round after round, and
+ * medians are reported: a burst of load from elsewhere on a shared machine then lands on every side
+ * rather than one. The server's CPU time per answered request (from /proc/<pid>/stat) is reported
+ * too: it swings much less than req/s on a shared machine. Without wrk on PATH the bench says so.
  *
- * BENCH_SECONDS (default 3), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default "1,16").
+ * BENCH_SECONDS (default 3), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default "16"),
+ * BENCH_BODIES (default "v1,v2,v2-varied"), BENCH_MODELS (default: every bundled model).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { medianBy, medianOf } from './support/stats';
 import { HAS_WRK, PINNED, pinned, runWrk, wrkPostScript, type WrkRun } from './support/wrk';
 
 const ROOT = path.join(__dirname, '..', '..');
-const LEGACY_BODY =
-  'method=POST&path=/search.php&args={"ARGS:q":"fish&chips","ARGS:note":"1+1=2"}&files={}&sizes={}&hour=07&day=29';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,16').split(',').map(Number);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '16').split(',').map(Number);
+
+const LEGACY_BODY =
+  'method=POST&path=/search.php&args={"ARGS:q":"fish&chips","ARGS:note":"1+1=2"}&files={}&sizes={}&hour=07&day=29';
+
+/** The plugin's encoding of a field value (machine-learning-client.lua: all but unreserved bytes escaped). */
+const enc = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const HEADERS = {
+  'REQUEST_HEADERS:Host': 'shop.example.com',
+  'REQUEST_HEADERS:User-Agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  'REQUEST_HEADERS:Accept': 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
+  'REQUEST_HEADERS:Accept-Language': 'en-GB,en;q=0.9,fr;q=0.8',
+  'REQUEST_HEADERS:Accept-Encoding': 'gzip, deflate, br',
+  'REQUEST_HEADERS:Sec-Ch-Ua': '"Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"',
+  'REQUEST_HEADERS:Sec-Fetch-Site': 'same-origin',
+  'REQUEST_HEADERS:Referer': 'https://shop.example.com/shop/shoes',
+};
+const COOKIES = { 'REQUEST_COOKIES:PHPSESSID': '', 'REQUEST_COOKIES:_ga': 'GA1.2.1234567890.1712345678', 'REQUEST_COOKIES:cookie_consent': 'accepted' };
+const CRS = { inbound_anomaly_score_pl1: 0, inbound_anomaly_score_pl2: 0, sql_injection_score: 0, xss_score: 0, rce_score: 0, lfi_score: 0 };
+
+/** Our client's v2 body for `GET /shop/search.php?q=<q>&page=2&sort=price`. */
+function v2Body(q: string): string {
+  const args = `{"ARGS:q":"${q}","ARGS:page":"2","ARGS:sort":"price"}`;
+  return (
+    `v=2&method=GET&path=${enc('/shop/search.php')}&args=${enc(args)}&files=${enc('{}')}&sizes=${enc('{}')}&hour=14&day=05` +
+    `&headers=${enc(JSON.stringify(HEADERS))}&cookies=${enc(JSON.stringify(COOKIES))}&crs=${enc(JSON.stringify(CRS))}`
+  );
+}
+
+/** A wrk script POSTing a v2 body whose `q` is "blue running shoes <n>", n counting up per request. */
+function variedScript(): string {
+  const [before, after] = v2Body('@Q@').split(enc('@Q@'));
+  const script = path.join(mkdtempSync(path.join(tmpdir(), 'crs-ml-wrk-')), 'varied.lua');
+  writeFileSync(
+    script,
+    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nlocal n = 0\n` +
+      `request = function()\n  n = n + 1\n  return wrk.format(nil, nil, nil, ${JSON.stringify(before + enc('blue running shoes '))} .. n .. ${JSON.stringify(after)})\nend\n`,
+  );
+  return script;
+}
+
+const BODIES: ReadonlyMap<string, () => string> = new Map([
+  ['v1', () => wrkPostScript(LEGACY_BODY)],
+  ['v2', () => wrkPostScript(v2Body('blue running shoes'))],
+  ['v2-varied', variedScript],
+]);
 
 const BARE_SERVER = `
 const http = require('node:http');
@@ -54,10 +108,20 @@ function stubModels(): string {
   return models;
 }
 
+/** Every folder of saved_models/ with a manifest (BENCH_MODELS narrows them). */
+function bundledModels(): string[] {
+  const saved = path.join(ROOT, 'saved_models');
+  const wanted = process.env.BENCH_MODELS?.split(',');
+  return readdirSync(saved)
+    .filter((name) => existsSync(path.join(saved, name, 'manifest.json')))
+    .filter((name) => wanted === undefined || wanted.includes(name))
+    .sort();
+}
+
 const TARGETS: readonly Target[] = [
   { name: 'bare', script: BARE_SERVER },
   { name: 'stub', script: ourServerScript(stubModels()) },
-  { name: 'rf-waf-v1', script: ourServerScript(path.join(ROOT, 'saved_models', 'rf-waf-v1')) },
+  ...bundledModels().map((name) => ({ name, script: ourServerScript(path.join(ROOT, 'saved_models', name)) })),
 ];
 
 function start(target: Target): Promise<{ child: ChildProcess; port: number }> {
@@ -89,48 +153,54 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-const WRK_SCRIPT = wrkPostScript(LEGACY_BODY);
-
-function load(port: number, pid: number, connections: number): Run {
+function load(port: number, pid: number, connections: number, script: string): Run {
   const cpuBefore = cpuSeconds(pid);
-  const run = runWrk(port, connections, SECONDS, WRK_SCRIPT);
+  const run = runWrk(port, connections, SECONDS, script);
   return { ...run, cpuUs: ((cpuSeconds(pid) - cpuBefore) * 1e6) / run.requests };
 }
+
+const pad = (text: string | number, width: number): string => String(text).padStart(width);
 
 async function main(): Promise<void> {
   if (!HAS_WRK) {
     console.log('wrk is not installed (apt-get install wrk); skipping the server bench.');
     return;
   }
+  const bodies = (process.env.BENCH_BODIES ?? [...BODIES.keys()].join(',')).split(',').filter((b) => BODIES.has(b));
   const servers = await Promise.all(TARGETS.map(start));
+  const width = Math.max(...TARGETS.map((t) => t.name.length));
   try {
     console.log(
-      `POST / with the captured legacy body: ${ROUNDS} alternating ${SECONDS}s wrk runs per server (median), 127.0.0.1, ` +
-        (PINNED ? 'servers on core 0, wrk on core 1 (taskset)' : 'one core: not pinned'),
+      `POST /: ${ROUNDS} alternating ${SECONDS}s wrk runs per server and body (median), 127.0.0.1, ` +
+        (PINNED ? 'servers on core 0, wrk on core 1 (taskset)' : 'one core: not pinned') +
+        `; load average at start ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     );
-    console.log('conns | bare req/s | stub req/s | rf-waf-v1 req/s | stub/bare | rf/stub | p50 ms bare/stub/rf | p99 ms bare/stub/rf');
-    const cpuTable: Array<[number, number[]]> = [];
-    for (const connections of CONNECTIONS) {
-      const runs: Run[][] = TARGETS.map(() => []);
-      for (let round = 0; round < ROUNDS; round++) {
-        servers.forEach(({ port, child }, i) => runs[i].push(load(port, child.pid!, connections)));
+    console.log('Targets: stub >= 0.6x bare; every model >= 0.8x stub. "cpu" is the server CPU per answered request; its ratio is');
+    console.log('(stub cpu / model cpu): the same target seen as cost, steadier than req/s on a shared machine.');
+    for (const bodyName of bodies) {
+      const script = BODIES.get(bodyName)!();
+      for (const connections of CONNECTIONS) {
+        // Warm-up (not counted): the JIT, the caches and the connection pools of every server.
+        servers.forEach(({ port, child }) => load(port, child.pid!, connections, script));
+        const runs: Run[][] = TARGETS.map(() => []);
+        for (let round = 0; round < ROUNDS; round++) {
+          servers.forEach(({ port, child }, i) => runs[i].push(load(port, child.pid!, connections, script)));
+        }
+        const rps = runs.map((r) => medianBy(r, (run) => run.rps));
+        const cpu = runs.map((r) => medianOf(r.map((run) => run.cpuUs)));
+        console.log('');
+        console.log(`body ${bodyName}, ${connections} connections`);
+        console.log(`${'server'.padEnd(width)} |   req/s | vs bare | vs stub | p50 ms | p99 ms | cpu us/req | cpu vs stub`);
+        TARGETS.forEach((t, i) => {
+          const vsStub = i < 1 ? '' : (rps[i].rps / rps[1].rps).toFixed(2);
+          const cpuVsStub = i < 1 ? '' : (cpu[1] / cpu[i]).toFixed(2);
+          console.log(
+            `${t.name.padEnd(width)} | ${pad(rps[i].rps.toFixed(0), 7)} | ${pad((rps[i].rps / rps[0].rps).toFixed(2), 7)} | ${pad(vsStub, 7)} | ` +
+              `${pad(rps[i].p50.toFixed(2), 6)} | ${pad(rps[i].p99.toFixed(2), 6)} | ${pad(cpu[i].toFixed(1), 10)} | ${pad(cpuVsStub, 11)}`,
+          );
+        });
+        console.log(`(stub cpu vs bare: ${(cpu[0] / cpu[1]).toFixed(2)}; the stub answers 401 for ~5/11 requests by design)`);
       }
-      const [bare, stub, rf] = runs.map((r) => medianBy(r, (run) => run.rps));
-      cpuTable.push([connections, runs.map((r) => medianOf(r.map((run) => run.cpuUs)))]);
-      const ms = (pick: (r: Run) => number) => [bare, stub, rf].map((r) => pick(r).toFixed(2)).join('/');
-      console.log(
-        `${String(connections).padStart(5)} | ${bare.rps.toFixed(0).padStart(10)} | ${stub.rps.toFixed(0).padStart(10)} | ` +
-          `${rf.rps.toFixed(0).padStart(15)} | ${(stub.rps / bare.rps).toFixed(2).padStart(9)} | ${(rf.rps / stub.rps).toFixed(2).padStart(7)} | ` +
-          `${ms((r) => r.p50).padStart(19)} | ${ms((r) => r.p99)}`,
-      );
-    }
-    console.log('(targets: stub/bare >= 0.6, rf/stub >= 0.8; the stub answers 401 for ~5/11 requests by design)');
-    console.log('');
-    console.log('Server CPU per answered request (median over all runs), the same ratios seen as cost: on a busy');
-    console.log('shared machine req/s swing with what else runs, CPU time per request much less.');
-    console.log('conns | bare us | stub us | rf-waf-v1 us | bare/stub | stub/rf');
-    for (const [c, [bare, stub, rf]] of cpuTable) {
-      console.log(`${String(c).padStart(5)} | ${bare.toFixed(1).padStart(7)} | ${stub.toFixed(1).padStart(7)} | ${rf.toFixed(1).padStart(12)} | ${(bare / stub).toFixed(2).padStart(9)} | ${(stub / rf).toFixed(2).padStart(7)}`);
     }
   } finally {
     for (const { child } of servers) child.kill();

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ItemScoreCache } from '../../src/adapter/item-score-cache';
 import type { AdapterContext, AdapterDescription, ModelAdapter } from '../../src/adapter/model-adapter';
 import type { MlRequest } from '../../src/contract/ml-request';
 import { ManifestError, ScoringError } from '../../src/errors';
@@ -37,6 +38,8 @@ export class CrsStackAdapter implements ModelAdapter<CrsStackInput> {
   private combiner: Estimator | undefined;
   private view: TextView = TEXT_VIEWS.get('payload-v1')!;
   private file = '(no model loaded)';
+  /** Item -> payload evidence, for texts seen again (header values, cookies): src/adapter/item-score-cache.ts. */
+  private itemScores = new ItemScoreCache();
 
   describe(): AdapterDescription {
     return { name: CrsStackAdapter.adapterName, inputKind: 'request', output: `combiner.predict_proba[:,1] of ${path.basename(this.file)}` };
@@ -83,8 +86,11 @@ export class CrsStackAdapter implements ModelAdapter<CrsStackInput> {
       texts.push(...(input.items.length > 0 ? input.items : ['']));
       ends.push(texts.length);
     }
-    const evidence = runMethod(payload, 'decision_function', texts);
-    if (!(evidence instanceof Float64Array)) throw new ScoringError(`the payload model's decision_function is not one score per text.`);
+    const evidence = this.itemScores.scores(texts, (missing) => {
+      const scores = runMethod(payload, 'decision_function', missing);
+      if (!(scores instanceof Float64Array)) throw new ScoringError(`the payload model's decision_function is not one score per text.`);
+      return scores;
+    });
     const width = 1 + CRS_V1_FEATURE_NAMES.length;
     const rows = denseMatrix(batch.length, width);
     let start = 0;

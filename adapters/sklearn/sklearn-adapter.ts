@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AdapterContext, AdapterDescription, InputKind, ModelAdapter } from '../../src/adapter/model-adapter';
 import { requestText, type MlRequest } from '../../src/contract/ml-request';
+import { ItemScoreCache } from '../../src/adapter/item-score-cache';
 import { ManifestError, ScoringError } from '../../src/errors';
 import { loadModelFile } from '../../src/pickle';
 import type { Estimator } from '../../src/sklearn/base';
@@ -39,6 +40,8 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
   private context!: AdapterContext;
   private file = '(no model loaded)';
   private items: TextView | undefined;
+  /** Item -> score, for texts seen again (header values, cookies): src/adapter/item-score-cache.ts. */
+  private itemScores = new ItemScoreCache();
 
   describe(): AdapterDescription {
     const name = this.estimator === undefined ? 'a scikit-learn model' : shortName(this.estimator.pythonClass);
@@ -114,7 +117,10 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
     return pickScores(runMethod(estimator, output.method, toEstimatorInput(batch, this.inputKind)), output, batch.length);
   }
 
-  /** Scores every item of every request in one call; each request keeps its most anomalous item's score. */
+  /**
+   * Scores every item of every request in one call (items scored before come from the cache); each
+   * request keeps its most anomalous item's score.
+   */
   private scoreItems(batch: readonly SklearnInput[], estimator: Estimator, output: SklearnOutput): Float64Array {
     const texts: string[] = [];
     const ends: number[] = [];
@@ -124,7 +130,7 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
       for (const item of items) texts.push(typeof item === 'string' ? item : String(item));
       ends.push(texts.length);
     }
-    const scores = pickScores(runMethod(estimator, output.method, texts), output, texts.length);
+    const scores = this.itemScores.scores(texts, (missing) => pickScores(runMethod(estimator, output.method, missing), output, missing.length));
     const worst = this.context.manifest.anomalyWhen === 'below' ? Math.min : Math.max;
     const out = new Float64Array(batch.length);
     let start = 0;

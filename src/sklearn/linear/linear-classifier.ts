@@ -53,6 +53,24 @@ export abstract class LinearClassifier implements Estimator {
     return scores.cols === 1 ? column(scores, 0) : scores;
   }
 
+  /** `coef_` (rows of nFeaturesIn values), its number of rows, and `intercept_`, read-only. */
+  get weights(): { readonly coef: Float64Array; readonly rows: number; readonly intercept: Float64Array | number } {
+    return { coef: this.coef, rows: this.nRows, intercept: this.intercept };
+  }
+
+  /**
+   * This classifier with `X @ coef_.T + intercept_` computed by `scores` instead (every method of the
+   * class derives from it): a pipeline that computes the product without building its input, such as
+   * the fused text scorer (src/sklearn/pipeline/fused-text-linear.ts), answers through the copy.
+   * `scores` gets the general product too, for inputs it leaves to it.
+   */
+  withScores(scores: (X: EstimatorInput, general: (Xt: EstimatorInput) => DenseMatrix) => DenseMatrix): this {
+    const general = (Xt: EstimatorInput): DenseMatrix => this.scores(Xt);
+    const copy = Object.create(this) as this;
+    Object.defineProperty(copy, 'scores', { value: (X: EstimatorInput) => scores(X, general) });
+    return copy;
+  }
+
   /** The raw `X @ coef_.T + intercept_` as a 2-D matrix. */
   protected scores(X: EstimatorInput): DenseMatrix {
     return affine(numericInput(X, this.constructor.name), this.coef, this.nRows, this.intercept);

@@ -5,7 +5,8 @@ import type { NumericInput } from '../linear/numeric-input';
 import { StateReader, toNumber } from '../state-reader';
 import { hstack } from './hstack';
 
-interface UnionPart {
+/** One part of a FeatureUnion: its name, its transformer, its `transformer_weights` entry. */
+export interface UnionPart {
   readonly name: string;
   /** null for "passthrough" */
   readonly transformer: Estimator | null;
@@ -45,6 +46,11 @@ export class FeatureUnion implements Estimator {
       parts.push({ name: String(name), transformer: built, weight });
     }
     return new FeatureUnion(pythonClass, parts);
+  }
+
+  /** The parts, in output column order ("drop" parts left out). */
+  get members(): readonly UnionPart[] {
+    return this.parts;
   }
 
   transform(X: EstimatorInput): DenseMatrix | SparseMatrix {

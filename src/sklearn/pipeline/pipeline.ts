@@ -2,6 +2,7 @@ import type { BuildContext, Estimator, Label } from '../base';
 import type { PyValue } from '../../pickle/python-value';
 import type { DenseMatrix, EstimatorInput, SparseMatrix } from '../matrix';
 import { StateReader } from '../state-reader';
+import { fuseTextLinear } from './fused-text-linear';
 
 type Method = 'predict' | 'predictProba' | 'decisionFunction' | 'scoreSamples' | 'transform';
 const FINAL_METHODS: readonly Method[] = ['predict', 'predictProba', 'decisionFunction', 'scoreSamples'];
@@ -34,9 +35,13 @@ export class Pipeline implements Estimator {
       this.transform = (X) => this.transformThrough(X) as DenseMatrix | SparseMatrix;
       return;
     }
+    // A char n-gram TF-IDF -> linear classifier pipeline answers from the texts directly (same floats).
+    const fused = fuseTextLinear(transformers, final);
     for (const method of FINAL_METHODS) {
       const fn = final[method] as ((X: EstimatorInput) => unknown) | undefined;
-      if (typeof fn === 'function') (this as Record<Method, unknown>)[method] = (X: EstimatorInput) => fn.call(final, this.transformThrough(X));
+      if (typeof fn !== 'function') continue;
+      (this as Record<Method, unknown>)[method] =
+        fused === undefined ? (X: EstimatorInput) => fn.call(final, this.transformThrough(X)) : (X: EstimatorInput) => fn.call(fused, X);
     }
     if (typeof final.transform === 'function') {
       this.transform = (X) => (final.transform as (x: EstimatorInput) => DenseMatrix | SparseMatrix).call(final, this.transformThrough(X));

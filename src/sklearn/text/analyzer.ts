@@ -64,12 +64,7 @@ function stopWords(value: PyValue, reader: StateReader): ReadonlySet<string> | n
  * `_word_ngrams` over `token_pattern` tokens minus stop words, `_char_ngrams`, or `_char_wb_ngrams`.
  */
 export function buildAnalyzer(state: AnalyzerState): Analyzer {
-  const preprocess = (doc: string): string => {
-    let out = state.lowercase ? pythonLower(doc) : doc;
-    if (state.strip_accents === 'ascii') out = stripAccentsAscii(out);
-    else if (state.strip_accents === 'unicode') out = stripAccentsUnicode(out);
-    return out;
-  };
+  const preprocess = buildPreprocessor(state);
   const [minN, maxN] = state.ngram_range;
   if (state.analyzer === 'char') return (doc) => charNgrams(preprocess(doc), minN, maxN);
   if (state.analyzer === 'char_wb') return (doc) => charWbNgrams(preprocess(doc), minN, maxN);
@@ -81,6 +76,16 @@ export function buildAnalyzer(state: AnalyzerState): Analyzer {
     let tokens = findAll(pattern, preprocess(doc));
     if (state.stop_words !== null) tokens = tokens.filter((t) => !(state.stop_words as ReadonlySet<string>).has(t));
     return wordNgrams(tokens, minN, maxN);
+  };
+}
+
+/** `build_preprocessor`: lowercase (when asked), then strip accents (when asked). */
+export function buildPreprocessor(state: AnalyzerState): (doc: string) => string {
+  return (doc) => {
+    let out = state.lowercase ? pythonLower(doc) : doc;
+    if (state.strip_accents === 'ascii') out = stripAccentsAscii(out);
+    else if (state.strip_accents === 'unicode') out = stripAccentsUnicode(out);
+    return out;
   };
 }
 

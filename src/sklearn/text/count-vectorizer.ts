@@ -5,6 +5,7 @@ import type { EstimatorInput, SparseMatrix } from '../matrix';
 import { StateReader, toNumber } from '../state-reader';
 import { type Analyzer, type AnalyzerState, buildAnalyzer, readAnalyzerState } from './analyzer';
 import { csrFromRowMaps } from './sparse-rows';
+import type { TfidfTransformerState } from './tfidf-transformer';
 
 /** The pickled `__dict__` fields CountVectorizer uses (sklearn 1.2.1), beyond the analyzer's. */
 export interface CountVectorizerState extends AnalyzerState {
@@ -49,6 +50,16 @@ export class CountVectorizer implements Estimator {
 
   static fromState(state: Map<string, PyValue>, pythonClass: string, context?: BuildContext): CountVectorizer {
     return new CountVectorizer(pythonClass, CountVectorizer.readState(new StateReader(state, pythonClass), context));
+  }
+
+  /** The fitted analyzer settings and vocabulary (read-only), for the fused text scorer. */
+  get settings(): CountVectorizerState {
+    return this.state;
+  }
+
+  /** The TF-IDF weighting applied after counting; undefined for plain counts. */
+  get tfidfSettings(): TfidfTransformerState | undefined {
+    return undefined;
   }
 
   /** Number of output columns (the vocabulary's size). */

@@ -44,6 +44,11 @@ export class TfidfTransformer implements Estimator {
     return new TfidfTransformer(pythonClass, TfidfTransformer.readState(new StateReader(state, pythonClass)));
   }
 
+  /** The fitted weighting (read-only), for the fused text scorer. */
+  get settings(): TfidfTransformerState {
+    return this.state;
+  }
+
   transform(X: EstimatorInput): SparseMatrix {
     const input = numericInput(X, 'TfidfTransformer');
     const csr = input.kind === 'csr' ? { ...input, data: Float64Array.from(input.data) } : csrFromDense(input.rows, input.cols, input.data);

@@ -3,7 +3,7 @@ import type { PyValue } from '../../pickle/python-value';
 import type { EstimatorInput, SparseMatrix } from '../matrix';
 import { StateReader } from '../state-reader';
 import { CountVectorizer, type CountVectorizerState } from './count-vectorizer';
-import { TfidfTransformer } from './tfidf-transformer';
+import { TfidfTransformer, type TfidfTransformerState } from './tfidf-transformer';
 
 /**
  * `sklearn.feature_extraction.text.TfidfVectorizer`: CountVectorizer's counts through the fitted
@@ -25,6 +25,10 @@ export class TfidfVectorizer extends CountVectorizer {
     const inner = StateReader.of(reader.value('_tfidf'), 'TfidfVectorizer._tfidf');
     const tfidf = new TfidfTransformer(inner.pythonClass, TfidfTransformer.readState(inner));
     return new TfidfVectorizer(pythonClass, CountVectorizer.readState(reader, context), tfidf);
+  }
+
+  override get tfidfSettings(): TfidfTransformerState {
+    return this.tfidf.settings;
   }
 
   override transform(X: EstimatorInput): SparseMatrix {

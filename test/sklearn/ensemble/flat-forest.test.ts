@@ -1,0 +1,42 @@
+import { floorFloat32 } from '../../../src/sklearn/ensemble/flat-forest';
+
+/** The float32 neighbours of `x` (one step down and up) and x itself. */
+function around(x: number): number[] {
+  const f = new Float32Array([x]);
+  const u = new Int32Array(f.buffer);
+  const out: number[] = [f[0]];
+  for (const step of [-1, 1]) {
+    u[0] += step;
+    out.push(f[0]);
+    u[0] -= step;
+  }
+  return out.filter((v) => Number.isFinite(v));
+}
+
+describe('floorFloat32: float64 thresholds kept as float32 without changing a comparison', () => {
+  it('is the largest float32 not above t', () => {
+    expect(floorFloat32(0.1)).toBe(Math.fround(0.1) > 0.1 ? 0.09999999403953552 : Math.fround(0.1));
+    expect(floorFloat32(0.5)).toBe(0.5);
+    expect(floorFloat32(1e-50)).toBe(0);
+    expect(floorFloat32(-1e-50)).toBeLessThan(0);
+    expect(floorFloat32(3.5e38)).toBe(3.4028234663852886e38);
+    expect(floorFloat32(-3.5e38)).toBe(-Infinity);
+  });
+
+  it('x <= t and x <= floorFloat32(t) agree for float32 x next to t, on 20,000 thresholds', () => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const thresholds = [0, -0, 1e-45, -1e-45, 2.5, -2.5, 1e30, -1e30];
+    for (let i = 0; i < 20000; i++) thresholds.push((rand() - 0.5) * 10 ** Math.floor(rand() * 12 - 6));
+    // sklearn's thresholds are midpoints of two float32 values: those too
+    for (let i = 0; i < 2000; i++) {
+      const a = Math.fround((rand() - 0.5) * 100);
+      thresholds.push((a + around(a)[2]) / 2);
+    }
+    for (const t of thresholds) {
+      const low = floorFloat32(t);
+      expect(Math.fround(low)).toBe(low);
+      for (const x of [...around(t), ...around(low)]) expect([t, x, x <= low]).toEqual([t, x, x <= t]);
+    }
+  });
+});
