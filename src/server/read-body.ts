@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import * as zlib from 'node:zlib';
 import { RequestBodyError, RequestEncodingError, RequestTimeoutError, RequestTooLargeError, type CrsMlError } from '../errors';
+import { OFF_THREAD_MIN_BYTES } from './parse-off-thread';
 
 /** Default time a client has to send its whole body once the headers are in (`--body-timeout-ms`). */
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
@@ -36,6 +37,11 @@ const DECODERS = new Map<string, (head: Buffer) => zlib.Gunzip | zlib.Inflate | 
  * A refused body is still drained (discarded, until it ends or the timeout) before the promise
  * rejects: closing a socket with unread data makes the kernel send a reset, which often destroys
  * the answer before the client reads it (nginx's lingering close does the same).
+ *
+ * A body past {@link OFF_THREAD_MIN_BYTES} is copied, chunk by chunk as it arrives, into one
+ * `SharedArrayBuffer` (sized by Content-Length, else by the limit; pages are only touched as they
+ * are written), so the main thread never joins or copies a big body at once, and the parsing thread
+ * reads it without a copy (src/server/parse-off-thread.ts). Smaller bodies are joined as before.
  */
 export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -43,7 +49,9 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
     const tooLarge = (what: string) =>
       new RequestTooLargeError(`the body${what} is larger than the server's limit of ${maxBodyBytes} bytes (--max-body-bytes).`);
     const codings = parseEncoding(req.headers['content-encoding']);
+    const declared = Number(req.headers['content-length']);
     const chunks: Buffer[] = [];
+    let shared: Buffer | undefined; // the body once it is big: a view of a SharedArrayBuffer
     let size = 0;
     let received = 0;
     let refused: CrsMlError | undefined;
@@ -66,14 +74,34 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
       decoder?.destroy();
       decoder = undefined;
       chunks.length = 0;
+      shared = undefined;
       if (req.complete) settle(error);
     };
     const keep = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) refuse(tooLarge(codings === undefined ? '' : ' once decompressed'));
-      else chunks.push(chunk);
+      const end = size + chunk.length;
+      if (end > maxBodyBytes) {
+        size = end;
+        return refuse(tooLarge(codings === undefined ? '' : ' once decompressed'));
+      }
+      if (shared === undefined && end > OFF_THREAD_MIN_BYTES) shared = share(codings === undefined && declared >= end && declared <= maxBodyBytes ? declared : maxBodyBytes);
+      else if (shared !== undefined && shared.length < end) shared = share(maxBodyBytes);
+      if (shared === undefined) chunks.push(chunk);
+      else shared.set(chunk, size);
+      size = end;
     };
-    const body = () => (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    /** A shared buffer of `capacity` bytes holding the `size` bytes kept so far. */
+    const share = (capacity: number): Buffer => {
+      const next = Buffer.from(new SharedArrayBuffer(capacity));
+      if (shared !== undefined) next.set(shared.subarray(0, size));
+      let at = 0;
+      for (const kept of chunks) {
+        next.set(kept, at);
+        at += kept.length;
+      }
+      chunks.length = 0;
+      return next;
+    };
+    const body = () => (shared !== undefined ? shared.subarray(0, size) : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
 
     const onData = (chunk: Buffer) => {
       received += chunk.length;
@@ -121,7 +149,6 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
     if (codings !== undefined && (codings.length !== 1 || !DECODERS.has(codings[0]))) {
       refuse(new RequestEncodingError(`Content-Encoding "${codings.join(', ')}" is not supported; send the body as is, or as one of ${[...DECODERS.keys()].join(', ')}.`));
     }
-    const declared = Number(req.headers['content-length']);
     if (declared > maxBodyBytes) refuse(tooLarge(''));
   });
 }
