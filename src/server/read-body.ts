@@ -51,7 +51,7 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
     const codings = parseEncoding(req.headers['content-encoding']);
     const declared = Number(req.headers['content-length']);
     const chunks: Buffer[] = [];
-    let shared: Buffer | undefined; // the body once it is big: a view of a SharedArrayBuffer
+    let shared: SharedBody | undefined; // the body once it is big
     let size = 0;
     let received = 0;
     let refused: CrsMlError | undefined;
@@ -78,30 +78,17 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
       if (req.complete) settle(error);
     };
     const keep = (chunk: Buffer) => {
-      const end = size + chunk.length;
-      if (end > maxBodyBytes) {
-        size = end;
-        return refuse(tooLarge(codings === undefined ? '' : ' once decompressed'));
-      }
-      if (shared === undefined && end > OFF_THREAD_MIN_BYTES) shared = share(codings === undefined && declared >= end && declared <= maxBodyBytes ? declared : maxBodyBytes);
-      else if (shared !== undefined && shared.length < end) shared = share(maxBodyBytes);
-      if (shared === undefined) chunks.push(chunk);
-      else shared.set(chunk, size);
-      size = end;
+      size += chunk.length;
+      if (size > maxBodyBytes) refuse(tooLarge(codings === undefined ? '' : ' once decompressed'));
+      else if (shared !== undefined) shared.append(chunk, maxBodyBytes);
+      else if (size > OFF_THREAD_MIN_BYTES) {
+        shared = new SharedBody(codings === undefined && declared >= size && declared <= maxBodyBytes ? declared : maxBodyBytes);
+        for (const kept of chunks) shared.append(kept, maxBodyBytes);
+        shared.append(chunk, maxBodyBytes);
+        chunks.length = 0;
+      } else chunks.push(chunk);
     };
-    /** A shared buffer of `capacity` bytes holding the `size` bytes kept so far. */
-    const share = (capacity: number): Buffer => {
-      const next = Buffer.from(new SharedArrayBuffer(capacity));
-      if (shared !== undefined) next.set(shared.subarray(0, size));
-      let at = 0;
-      for (const kept of chunks) {
-        next.set(kept, at);
-        at += kept.length;
-      }
-      chunks.length = 0;
-      return next;
-    };
-    const body = () => (shared !== undefined ? shared.subarray(0, size) : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    const body = () => (shared !== undefined ? shared.bytes() : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
 
     const onData = (chunk: Buffer) => {
       received += chunk.length;
@@ -151,6 +138,36 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
     }
     if (declared > maxBodyBytes) refuse(tooLarge(''));
   });
+}
+
+/**
+ * A big body, copied chunk by chunk into one SharedArrayBuffer: memory pages are touched only as
+ * they are written (a Content-Length the HTTP parser enforces sizes it exactly; otherwise it starts
+ * at the limit, untouched), and the parsing thread reads it without a copy.
+ */
+class SharedBody {
+  private buffer: Buffer;
+  private size = 0;
+
+  constructor(capacity: number) {
+    this.buffer = Buffer.from(new SharedArrayBuffer(capacity));
+  }
+
+  /** Appends `chunk`; grows to `limit` bytes if the first capacity was short (callers keep the total within it). */
+  append(chunk: Buffer, limit: number): void {
+    if (this.size + chunk.length > this.buffer.length) {
+      const grown = Buffer.from(new SharedArrayBuffer(limit));
+      grown.set(this.buffer.subarray(0, this.size));
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.size);
+    this.size += chunk.length;
+  }
+
+  /** The body so far, a view of the shared buffer. */
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.size);
+  }
 }
 
 /** The codings of a Content-Encoding header, lower-case; undefined for none or identity. */
