@@ -88,10 +88,20 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
         chunks.length = 0;
       } else chunks.push(chunk);
     };
+    /**
+     * One chunk per turn of the event loop for a big body: left alone, Node reads up to 32 chunks
+     * (2 MiB) from one socket before it looks at any other, and every other client waits for them.
+     */
+    const pace = () => {
+      if (req.isPaused()) return;
+      req.pause();
+      setImmediate(() => req.resume());
+    };
     const body = () => (shared !== undefined ? shared.bytes() : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
 
     const onData = (chunk: Buffer) => {
       received += chunk.length;
+      if (received > OFF_THREAD_MIN_BYTES) pace();
       if (refused !== undefined) return;
       if (received > maxBodyBytes) return refuse(tooLarge(''));
       if (codings === undefined) return keep(chunk);
