@@ -65,6 +65,14 @@ describe('parsing big bodies on the worker thread', () => {
     expect(await parsedThere(shared)).toEqual(expected);
   });
 
+  it('answers a body whose thread is stopped mid-parse (parsed here instead), and starts a new thread after', async () => {
+    const body = BIG_BODIES[6][1];
+    const pendingAnswer = parsedThere(body);
+    await stopParseThread();
+    expect(await pendingAnswer).toEqual(parsedHere(body));
+    expect(await parsedThere(body)).toEqual(parsedHere(body));
+  });
+
   it('keeps lone surrogates (surrogateescape) across the thread boundary', async () => {
     const request = (await parseOffThread(legacy(quoted('q', filler(2 * MiB, 0xff))))) as MlRequest;
     expect(request.args[0][1].charCodeAt(0)).toBe(0xdcff);
