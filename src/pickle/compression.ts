@@ -1,12 +1,17 @@
 import * as zlib from 'node:zlib';
 import { PickleCompressionError, PickleSizeLimitError } from './errors';
 import type { PickleLimits } from './limits';
+import { xzChunkedSize } from './xz-size';
 
 /**
  * joblib's compressed containers, detected from magic bytes (as joblib's own
  * `_detect_compressor`, `joblib/numpy_pickle_utils.py`), never from the file extension.
  * Every decompressor stops at `maxBytes` of output, so a zip bomb fails with PICKLE_SIZE_LIMIT
- * instead of filling memory.
+ * instead of filling memory: zlib and gzip stream inside node:zlib, which checks the running output
+ * against `maxOutputLength` after every chunk (a gzip trailer's size is not trusted: a truncated
+ * file's last bytes are not one, and it is only a size modulo 4 GiB); bz2 streams into an output that refuses to grow; xz is refused from the sizes
+ * its LZMA2 chunks declare, before decoding; lzma-alone decodes with its header claiming the cap.
+ * docs/pickle.md ("Zip bombs") has the numbers.
  */
 export type Compression = 'none' | 'zlib' | 'gzip' | 'bz2' | 'xz' | 'lzma';
 
@@ -98,13 +103,17 @@ function bunzip(bytes: Uint8Array, maxBytes: number, tooLarge: () => Error): Uin
 }
 
 /**
- * xz: the stream's index (at its end) states every block's uncompressed size; we sum it and
- * refuse before decompressing. liblzma verifies the index against the data, so it cannot lie.
+ * xz: refused before decoding when its index or its LZMA2 chunk headers (src/pickle/xz-size.ts)
+ * state more than the cap. The index alone is not enough: the decoder checks it only after
+ * decoding everything, so a file whose index lies would fill memory first; chunk headers cannot
+ * lie, the decoder produces exactly what each one states.
  */
 function unxz(bytes: Uint8Array, maxBytes: number, tooLarge: () => Error): Uint8Array {
   const declared = xzDeclaredSize(bytes);
   if (declared === undefined) throw new Error('the xz stream index is unreadable');
-  if (declared > maxBytes) throw tooLarge();
+  const chunked = xzChunkedSize(bytes);
+  if (chunked === undefined) throw new Error('the xz blocks are not LZMA2 chunks we can size (or are truncated)');
+  if (Math.max(declared, chunked) > maxBytes) throw tooLarge();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { xz } = require('@napi-rs/lzma') as { xz: { decompressSync(input: Uint8Array): Uint8Array } };
   const out = xz.decompressSync(bytes);

@@ -17,8 +17,51 @@ export function latin1(bytes: Uint8Array): string {
   return LATIN1.decode(bytes);
 }
 
-export function utf8(bytes: Uint8Array): string {
-  return UTF8.decode(bytes);
+/**
+ * A pickled `str` (BINUNICODE, SHORT_BINUNICODE, BINUNICODE8): UTF-8 written with Python's
+ * `surrogatepass`, so a lone surrogate (U+D800..U+DFFF, e.g. '\udcff' from a surrogateescape-decoded
+ * request) is the 3 bytes ED A0..BF 80..BF. Decoded as `str(data, 'utf-8', 'surrogatepass')` does
+ * (CPython `Modules/_pickle.c` `load_binunicode`): such a sequence becomes that lone code unit, and any
+ * other ill-formed byte makes the string invalid (undefined), where Python raises UnicodeDecodeError.
+ *
+ * Ordinary strings take the native decoder; only a result holding U+FFFD (a replaced sequence, or a
+ * genuine U+FFFD) is decoded again, byte by byte. Known limit: a high and a low surrogate pickled
+ * side by side are two code points in Python but one character in JavaScript.
+ */
+export function utf8(bytes: Uint8Array): string | undefined {
+  const text = UTF8.decode(bytes);
+  return text.includes('\ufffd') ? utf8SurrogatePass(bytes) : text;
+}
+
+function utf8SurrogatePass(b: Uint8Array): string | undefined {
+  const units = new Uint16Array(b.length);
+  let n = 0;
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    if (c < 0x80) {
+      units[n++] = c;
+      i += 1;
+    } else if (c >= 0xc2 && c <= 0xdf && isCont(b, i + 1)) {
+      units[n++] = ((c & 0x1f) << 6) | (b[i + 1] & 0x3f);
+      i += 2;
+    } else if (c >= 0xe0 && c <= 0xef && isCont(b, i + 1) && isCont(b, i + 2) && (c !== 0xe0 || b[i + 1] >= 0xa0)) {
+      // 0xED A0..BF is a surrogate: refused by strict UTF-8, passed by surrogatepass.
+      units[n++] = ((c & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f);
+      i += 3;
+    } else if (c >= 0xf0 && c <= 0xf4 && isCont(b, i + 1) && isCont(b, i + 2) && isCont(b, i + 3) && (c !== 0xf0 || b[i + 1] >= 0x90) && (c !== 0xf4 || b[i + 1] <= 0x8f)) {
+      const code = (((c & 0x07) << 18) | ((b[i + 1] & 0x3f) << 12) | ((b[i + 2] & 0x3f) << 6) | (b[i + 3] & 0x3f)) - 0x10000;
+      units[n++] = 0xd800 | (code >> 10);
+      units[n++] = 0xdc00 | (code & 0x3ff);
+      i += 4;
+    } else return undefined;
+  }
+  let text = '';
+  for (let at = 0; at < n; at += 8192) text += String.fromCharCode(...units.subarray(at, Math.min(n, at + 8192)));
+  return text;
+}
+
+function isCont(b: Uint8Array, at: number): boolean {
+  return at < b.length && (b[at] & 0xc0) === 0x80;
 }
 
 /** Latin-1 encoding of a string whose chars are all < 256; undefined otherwise. */

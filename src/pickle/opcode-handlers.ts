@@ -92,6 +92,13 @@ function stackGlobalName(u: PickleMachine, value: PyValue): string {
   return value;
 }
 
+/** A pickled str's UTF-8 (surrogatepass) bytes as text; ill-formed bytes are malformed, as in Python. */
+function text(u: PickleMachine, bytes: Uint8Array): string {
+  const value = utf8(bytes);
+  if (value === undefined) throw u.malformed('a unicode string is not UTF-8 (Python would raise UnicodeDecodeError)');
+  return value;
+}
+
 function unsupported(u: PickleMachine, what: string): never {
   throw new PickleUnsupportedError(`${what} is not supported (${u.where()}); model files never need it. The file was not written by pickle.dump/joblib.dump of a model.`);
 }
@@ -155,9 +162,9 @@ const H: ReadonlyArray<readonly [number, Handler]> = [
     if (value === undefined) throw u.malformed('UNICODE has a bad escape');
     u.push(value);
   }],
-  [0x58, (u) => u.push(utf8(u.reader.read(u.reader.checkLength(u.reader.uint32(), 'BINUNICODE'))))],
-  [0x8c, (u) => u.push(utf8(u.reader.read(u.reader.byte())))],
-  [0x8d, (u) => u.push(utf8(u.reader.read(u.reader.checkLength(u.reader.uint64(), 'BINUNICODE8'))))],
+  [0x58, (u) => u.push(text(u, u.reader.read(u.reader.checkLength(u.reader.uint32(), 'BINUNICODE'))))],
+  [0x8c, (u) => u.push(text(u, u.reader.read(u.reader.byte())))],
+  [0x8d, (u) => u.push(text(u, u.reader.read(u.reader.checkLength(u.reader.uint64(), 'BINUNICODE8'))))],
   [0x42, (u) => u.push(u.reader.read(u.reader.checkLength(u.reader.int32(), 'BINBYTES')).slice())],
   [0x43, (u) => u.push(u.reader.read(u.reader.byte()).slice())],
   [0x8e, (u) => u.push(u.reader.read(u.reader.checkLength(u.reader.uint64(), 'BINBYTES8')).slice())],

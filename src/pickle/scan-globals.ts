@@ -101,7 +101,7 @@ export function scanGlobals(file: Uint8Array, door: GlobalDoor, source: string):
         break;
       }
       case 0x8c: case 0x58: case 0x8d: // unicode strings
-        push(utf8(data as Uint8Array));
+        push(utf8(data as Uint8Array) ?? null);
         break;
       case 0x56:
         push(lines[0]);

@@ -6,6 +6,7 @@ import type { Decision } from '../adapter/model-adapter';
 import type { MlRequest } from '../contract/ml-request';
 import { logsAt, type Logger } from '../logger';
 import { statusOfError } from './error-status';
+import { OFF_THREAD_MIN_BYTES, parseOffThread } from './parse-off-thread';
 
 /** An HTTP answer as status + one line of text. */
 export interface TextAnswer {
@@ -44,7 +45,8 @@ export async function scoreAnswer(model: LoadedModel | undefined, body: Uint8Arr
   const started = debug ? performance.now() : 0;
   let answer: TextAnswer;
   try {
-    const request = parseRequestBody(body);
+    // A big body is parsed on a worker thread, so it cannot hold everyone else's answers (docs/performance.md).
+    const request = body.length > OFF_THREAD_MIN_BYTES ? await parseOffThread(body) : parseRequestBody(body);
     const decision = await model.judge(request);
     answer = { status: statusOf(decision), text: bodyOf(decision) };
     if (hooks.onScored !== undefined) tell(hooks.onScored, request, decision, logger);

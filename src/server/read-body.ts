@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import * as zlib from 'node:zlib';
 import { RequestBodyError, RequestEncodingError, RequestTimeoutError, RequestTooLargeError, type CrsMlError } from '../errors';
+import { OFF_THREAD_MIN_BYTES } from './parse-off-thread';
 
 /** Default time a client has to send its whole body once the headers are in (`--body-timeout-ms`). */
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
@@ -36,6 +37,11 @@ const DECODERS = new Map<string, (head: Buffer) => zlib.Gunzip | zlib.Inflate | 
  * A refused body is still drained (discarded, until it ends or the timeout) before the promise
  * rejects: closing a socket with unread data makes the kernel send a reset, which often destroys
  * the answer before the client reads it (nginx's lingering close does the same).
+ *
+ * A body past {@link OFF_THREAD_MIN_BYTES} is copied, chunk by chunk as it arrives, into one
+ * `SharedArrayBuffer` (sized by Content-Length, else by the limit; pages are only touched as they
+ * are written), so the main thread never joins or copies a big body at once, and the parsing thread
+ * reads it without a copy (src/server/parse-off-thread.ts). Smaller bodies are joined as before.
  */
 export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -43,7 +49,9 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
     const tooLarge = (what: string) =>
       new RequestTooLargeError(`the body${what} is larger than the server's limit of ${maxBodyBytes} bytes (--max-body-bytes).`);
     const codings = parseEncoding(req.headers['content-encoding']);
+    const declared = Number(req.headers['content-length']);
     const chunks: Buffer[] = [];
+    let shared: SharedBody | undefined; // the body once it is big
     let size = 0;
     let received = 0;
     let refused: CrsMlError | undefined;
@@ -66,17 +74,34 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
       decoder?.destroy();
       decoder = undefined;
       chunks.length = 0;
+      shared = undefined;
       if (req.complete) settle(error);
     };
     const keep = (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBodyBytes) refuse(tooLarge(codings === undefined ? '' : ' once decompressed'));
-      else chunks.push(chunk);
+      else if (shared !== undefined) shared.append(chunk, maxBodyBytes);
+      else if (size > OFF_THREAD_MIN_BYTES) {
+        shared = new SharedBody(codings === undefined && declared >= size && declared <= maxBodyBytes ? declared : maxBodyBytes);
+        for (const kept of chunks) shared.append(kept, maxBodyBytes);
+        shared.append(chunk, maxBodyBytes);
+        chunks.length = 0;
+      } else chunks.push(chunk);
     };
-    const body = () => (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    /**
+     * One chunk per turn of the event loop for a big body: left alone, Node reads up to 32 chunks
+     * (2 MiB) from one socket before it looks at any other, and every other client waits for them.
+     */
+    const pace = () => {
+      if (req.isPaused()) return;
+      req.pause();
+      setImmediate(() => req.resume());
+    };
+    const body = () => (shared !== undefined ? shared.bytes() : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
 
     const onData = (chunk: Buffer) => {
       received += chunk.length;
+      if (received > OFF_THREAD_MIN_BYTES) pace();
       if (refused !== undefined) return;
       if (received > maxBodyBytes) return refuse(tooLarge(''));
       if (codings === undefined) return keep(chunk);
@@ -121,9 +146,38 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
     if (codings !== undefined && (codings.length !== 1 || !DECODERS.has(codings[0]))) {
       refuse(new RequestEncodingError(`Content-Encoding "${codings.join(', ')}" is not supported; send the body as is, or as one of ${[...DECODERS.keys()].join(', ')}.`));
     }
-    const declared = Number(req.headers['content-length']);
     if (declared > maxBodyBytes) refuse(tooLarge(''));
   });
+}
+
+/**
+ * A big body, copied chunk by chunk into one SharedArrayBuffer: memory pages are touched only as
+ * they are written (a Content-Length the HTTP parser enforces sizes it exactly; otherwise it starts
+ * at the limit, untouched), and the parsing thread reads it without a copy.
+ */
+class SharedBody {
+  private buffer: Buffer;
+  private size = 0;
+
+  constructor(capacity: number) {
+    this.buffer = Buffer.from(new SharedArrayBuffer(capacity));
+  }
+
+  /** Appends `chunk`; grows to `limit` bytes if the first capacity was short (callers keep the total within it). */
+  append(chunk: Buffer, limit: number): void {
+    if (this.size + chunk.length > this.buffer.length) {
+      const grown = Buffer.from(new SharedArrayBuffer(limit));
+      grown.set(this.buffer.subarray(0, this.size));
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.size);
+    this.size += chunk.length;
+  }
+
+  /** The body so far, a view of the shared buffer. */
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.size);
+  }
 }
 
 /** The codings of a Content-Encoding header, lower-case; undefined for none or identity. */

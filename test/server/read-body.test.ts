@@ -6,6 +6,8 @@ import type { MlRequest } from '../../src/contract/ml-request';
 import type { Logger } from '../../src/logger';
 import { createApp, type AppOptions } from '../../src/server/create-app';
 import { createRequestListener } from '../../src/server/create-request-listener';
+import { OFF_THREAD_MIN_BYTES } from '../../src/server/parse-off-thread';
+import { readBody } from '../../src/server/read-body';
 
 const CAPTURED = 'method=POST&path=/search.php&args={"ARGS:q":"fish&chips"}&files={}&sizes={}&hour=07&day=29';
 
@@ -148,5 +150,36 @@ describe.each([
     expect((errors[0] as { code: string }).code).toBe('REQUEST_BODY_UNREADABLE');
     expect(logs.filter((l) => l.level === 'error')).toEqual([]);
     expect(logs.find((l) => l.level === 'debug')?.message).toMatch(/client closed the connection after \d+ of 5000 body bytes/);
+  });
+});
+
+describe('a big body is read one chunk per turn of the event loop', () => {
+  it('after its first MiB, never more than two chunks before other sockets get a turn (Node reads up to 32 otherwise)', async () => {
+    let turn = 0;
+    let ticking = true;
+    (function tick() {
+      turn++;
+      if (ticking) setImmediate(tick);
+    })();
+    const perTurn = new Map<number, number>();
+    let received = 0;
+    const server = createServer((req, res) => {
+      req.on('data', (chunk: Buffer) => {
+        if (received > OFF_THREAD_MIN_BYTES) perTurn.set(turn, (perTurn.get(turn) ?? 0) + 1);
+        received += chunk.length;
+      });
+      void readBody(req, { maxBodyBytes: 16 * 1024 * 1024, bodyTimeoutMs: 10_000 }).then(() => res.end('ok'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const body = Buffer.alloc(8 * 1024 * 1024, 0x61);
+    const { text } = await rawExchange((server.address() as AddressInfo).port, [
+      `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      body,
+    ]);
+    ticking = false;
+    server.close();
+    expect(text).toMatch(/^HTTP\/1.1 200 /);
+    expect(received).toBe(body.length);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(2);
   });
 });

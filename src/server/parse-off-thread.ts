@@ -1,0 +1,123 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { parseRequestBody } from '../contract/parse-request';
+import type { MlRequest } from '../contract/ml-request';
+import { RequestFormatError, RequestValidationError, type CrsMlError } from '../errors';
+
+/**
+ * Bodies above this many bytes are parsed on a worker thread (docs/performance.md, "The 16 MiB
+ * stall"). The captured plugin bodies are a few hundred bytes; even a default WAF's biggest
+ * argument text (SecRequestBodyNoFilesLimit, 128 KiB) stays far below, on the main thread.
+ */
+export const OFF_THREAD_MIN_BYTES = 1024 * 1024;
+
+/** What the main thread posts: one body (copied to the thread). */
+export interface ParseJob {
+  readonly id: number;
+  readonly body: Uint8Array;
+}
+
+/** What the parsing thread posts back: the request, or the error as plain data. */
+export type ParseResult =
+  | { readonly id: number; readonly request: MlRequest; readonly error?: undefined }
+  | { readonly id: number; readonly error: { readonly code?: string; readonly message: string; readonly field?: string } };
+
+/**
+ * The parse errors, rebuilt on the main thread from their code: the same class, code and message
+ * the main thread would have thrown, so every big body is answered as it was before.
+ */
+const REBUILD = new Map<string, (message: string, field: string | undefined) => CrsMlError>([
+  ['REQUEST_FORMAT', (message) => new RequestFormatError(message)],
+  ['REQUEST_INVALID', (message, field) => new RequestValidationError(field ?? '', message.slice(`field "${field}": `.length))],
+]);
+
+interface Pending {
+  readonly body: Uint8Array;
+  readonly resolve: (request: MlRequest) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+let worker: Worker | undefined;
+let lastId = 0;
+const pending = new Map<number, Pending>();
+
+/**
+ * `parseRequestBody` for a big body, on one shared worker thread, so the main thread only receives
+ * bytes while another client's small requests keep being answered. The body is copied to the thread
+ * (one memcpy, a few ms for 16 MiB) rather than transferred, so that if the thread dies the body can
+ * still be parsed here: every body gets its answer. The thread starts on first use, does not keep
+ * the process alive, and is restarted after it dies; if it cannot start, bodies are parsed here.
+ *
+ * Resolves with exactly what `parseRequestBody(body)` returns; rejects with exactly what it throws.
+ */
+export function parseOffThread(body: Uint8Array): Promise<MlRequest> {
+  const thread = worker ?? startWorker();
+  if (thread === undefined) return Promise.resolve().then(() => parseRequestBody(body));
+  return new Promise((resolve, reject) => {
+    const id = ++lastId;
+    pending.set(id, { body, resolve, reject });
+    if (pending.size === 1) thread.ref();
+    thread.postMessage({ id, body } satisfies ParseJob);
+  });
+}
+
+function startWorker(): Worker | undefined {
+  try {
+    const file = path.join(__dirname, `parse-worker${path.extname(__filename)}`);
+    // Under ts-jest the sources are TypeScript: the thread compiles them as it requires them.
+    const created = file.endsWith('.ts')
+      ? new Worker(TS_BOOTSTRAP, { eval: true, workerData: { file, typescript: require.resolve('typescript') } })
+      : new Worker(file);
+    created.unref();
+    created.on('message', settle);
+    created.on('error', () => undefined); // 'exit' follows
+    created.once('exit', () => failAll(created));
+    worker = created;
+    return created;
+  } catch {
+    return undefined;
+  }
+}
+
+function settle(result: ParseResult): void {
+  const job = pending.get(result.id);
+  if (job === undefined) return;
+  pending.delete(result.id);
+  if (pending.size === 0) worker?.unref();
+  if (result.error === undefined) return job.resolve(result.request);
+  const { code, message, field } = result.error;
+  const rebuild = code === undefined ? undefined : REBUILD.get(code);
+  job.reject(rebuild === undefined ? new Error(message) : rebuild(message, field));
+}
+
+/** The thread died: start a new one for later bodies, and answer the pending ones. */
+function failAll(dead: Worker): void {
+  if (worker === dead) worker = undefined;
+  const jobs = [...pending.values()];
+  pending.clear();
+  for (const job of jobs) {
+    try {
+      job.resolve(parseRequestBody(job.body));
+    } catch (error) {
+      job.reject(error);
+    }
+  }
+}
+
+/** Stops the parsing thread (tests; a server that exits needs nothing: the thread is unref'd). */
+export async function stopParseThread(): Promise<void> {
+  const running = worker;
+  worker = undefined;
+  await running?.terminate();
+}
+
+const TS_BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+const ts = require(workerData.typescript);
+const fs = require('node:fs');
+require.extensions['.ts'] = (module, filename) => module._compile(ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+  fileName: filename,
+  compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, experimentalDecorators: true },
+}).outputText, filename);
+require(workerData.file);
+`;
