@@ -6,7 +6,7 @@
  * request by the harness's X-ML-Test-* headers and run in alternating rounds (medians reported), so
  * load from elsewhere on a shared machine spreads over all of them.
  *
- * Pinning: the WAF and the model server share core 0, wrk runs on core 1 (taskset). CPU per request
+ * Pinning (BENCH_WAF_LAYOUT): `split` (default) puts the WAF alone on core 0, the model server and wrk on core 1; `shared` puts the WAF and the model server on core 0, wrk on core 1 (taskset). CPU per request
  * is read from /proc/<pid>/stat (utime + stime) of the WAF's processes (and, apart, the model
  * server's) before and after each run. Prints req/s at c16, p50 at c1, p99 at c16, and CPU per
  * request, as ratios to "plugin off".
@@ -32,6 +32,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SERVERS = (process.env.BENCH_WAF_SERVERS ?? 'apache,nginx').split(',');
 const WAF_CORE = '0';
 const LOAD_CORE = '1';
+/**
+ * BENCH_WAF_LAYOUT: `split` (default, issue 13's "server on its own core"): the WAF alone on core 0,
+ * the model server and wrk on core 1. `shared`: the WAF and the model server on core 0, wrk on core 1.
+ */
+const LAYOUT = process.env.BENCH_WAF_LAYOUT === 'shared' ? 'shared' : 'split';
+const SERVER_CORE = LAYOUT === 'shared' ? WAF_CORE : LOAD_CORE;
+const LAYOUT_TEXT = LAYOUT === 'shared' ? `WAF + model server on core ${WAF_CORE}, wrk on core ${LOAD_CORE}` : `WAF alone on core ${WAF_CORE}, model server + wrk on core ${LOAD_CORE}`;
 const TICKS_PER_S = 100; // getconf CLK_TCK on Linux
 
 /** One measured configuration: a WAF instance (which client script it runs) and the request headers. */
@@ -49,6 +56,7 @@ const VARIANTS: readonly Variant[] = [
   { name: 'plugin off', instance: 'real', headers: { [CONTROL_HEADERS.enabled]: '0' } },
   { name: 'mode 2 -> stub, TCP', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub', ...BREAKER } },
   { name: 'mode 2 -> stub, TCP, no breaker', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub' } },
+  { name: 'mode 2, no headers/cookies/CRS', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub', [CONTROL_HEADERS.sendExtras]: '0', ...BREAKER } },
   { name: 'mode 2 -> stub, unix socket', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'unix', ...BREAKER } },
   { name: 'mode 1, benign (no call)', instance: 'real', headers: { [CONTROL_HEADERS.mode]: '1', ...BREAKER } },
 ];
@@ -192,7 +200,7 @@ async function startStub(dir: string, listen: string[]): Promise<ChildProcess> {
   writeFileSync(path.join(models, 'manifest.json'), JSON.stringify({ adapter: 'random', threshold: -0.313, options: { seed: 1, low: 3, high: 3 } }));
   const main = path.join(REPO_ROOT, '.bench', 'src', 'cli', 'main.js');
   const script = `require(${JSON.stringify(main)}).main(['serve','--models',${JSON.stringify(models)},${listen.map((a) => JSON.stringify(a)).join(',')},'--log-level','warn']).then(() => process.stdout.write('ready\\n'))`;
-  const child = spawn('taskset', ['-c', WAF_CORE, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
     child.once('exit', (code) => reject(new Error(`stub server exited with ${code}`)));
@@ -257,7 +265,7 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
       }
     }
     const serverName = (wafs.get('real') as WafInstance).serverName;
-    console.log(`\n${serverName} + CRS 4, benign GET, ${ROUNDS} alternating ${SECONDS}s rounds (median); WAF + model server on core ${WAF_CORE}, wrk on core ${LOAD_CORE}`);
+    console.log(`\n${serverName} + CRS 4, benign GET, ${ROUNDS} alternating ${SECONDS}s rounds (median); ${LAYOUT_TEXT}; load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
     console.log('variant                          | req/s c16 | ratio | p50 c1 ms | p99 c16 ms | WAF CPU/req ms (min, median) | vs off | vs previous | server CPU/req ms | non-2xx');
     const base = results.get(variants[0].name)!;
     const baseRps = median(base.c16, 'rps');
