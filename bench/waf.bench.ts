@@ -80,9 +80,10 @@ const PROFILE_VARIANTS: readonly Variant[] = [
 /** The client scripts of the profile's instances, derived from the real client. */
 function profileClients(): Map<string, string | undefined> {
   const real = readFileSync(path.join(REPO_ROOT, 'plugin', 'machine-learning-client.lua'), 'utf8');
-  const loadSocket = /\nlocal function load_socket\(keep_loaded\)\n[\s\S]*?\nend\n/.exec(real)?.[0];
+  // load_socket() and the require_c() it calls.
+  const loadSocket = /\nlocal function require_c\(name\)\n[\s\S]*?\nend\n/.exec(real)?.[0]?.concat(/\nlocal function load_socket\(keep_loaded\)\n[\s\S]*?\nend\n/.exec(real)?.[0] ?? '');
   const postLine = 'local function post(socket, url, body, timeout)\n';
-  if (loadSocket === undefined || !real.includes(postLine)) throw new Error('plugin/machine-learning-client.lua changed: update the profile variants in bench/waf.bench.ts');
+  if (loadSocket === undefined || !loadSocket.includes('load_socket') || !real.includes(postLine)) throw new Error('plugin/machine-learning-client.lua changed: update the profile variants in bench/waf.bench.ts');
   // They record a pass, so the rules log nothing (a client that sets nothing is a logged failure).
   const pass = 'm.setvar("tx.machine-learning-plugin_ml_status", "pass")\n  m.setvar("tx.machine-learning-plugin_action", "pass")\n';
   return new Map([
@@ -235,18 +236,18 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
   const clients = variants === PROFILE_VARIANTS ? profileClients() : new Map([['real', undefined]]);
   const wafs = new Map<string, WafInstance>();
   try {
+    const options = (clientSource?: string): WafOptions => ({
+      env,
+      flavour: crs4Flavour(),
+      endpoints: new Map([
+        ['stub', `http://127.0.0.1:${stubPort}/`],
+        ['unix', `unix:${socketPath}`],
+      ]),
+      defaultEndpoint: 'stub',
+      clientSource,
+    });
     for (const [instance, clientSource] of clients) {
-      const options: WafOptions = {
-        env,
-        flavour: crs4Flavour(),
-        endpoints: new Map([
-          ['stub', `http://127.0.0.1:${stubPort}/`],
-          ['unix', `unix:${socketPath}`],
-        ]),
-        defaultEndpoint: 'stub',
-        clientSource,
-      };
-      const waf = kind === 'apache' ? new ApacheInstance(options) : new NginxInstance(options, backendUrl);
+      const waf = kind === 'apache' ? new ApacheInstance(options(clientSource)) : new NginxInstance(options(clientSource), backendUrl);
       wafs.set(instance, waf);
       await waf.start();
       pin(waf.pid as number, WAF_CORE);
@@ -257,6 +258,7 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
       return wrk(`${waf.baseUrl}/index.html?q=blue+running+shoes&page=2`, connections, { ...BASE_HEADERS, ...variant.headers }, waf.pid as number, serverPids);
     };
     const results = new Map<string, { c16: Run[]; c1: Run[] }>(variants.map((v) => [v.name, { c16: [], c1: [] }]));
+    if (variants === PROFILE_VARIANTS) await apiCost(kind, options(readFileSync(path.join(REPO_ROOT, 'bench', 'lua', 'api-cost.lua'), 'utf8')), backendUrl);
     for (const variant of variants) await measure(variant, 4); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
       for (const variant of variants) {
@@ -286,6 +288,27 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
   } finally {
     for (const waf of wafs.values()) await waf.stop();
     backend.close();
+  }
+}
+
+/**
+ * What each Lua API call costs inside the engine: one request to an instance whose client script is
+ * bench/lua/api-cost.lua, which times the calls with os.clock and writes them to the instance's tmp/.
+ */
+async function apiCost(kind: string, options: WafOptions, backendUrl: string): Promise<void> {
+  const waf = kind === 'apache' ? new ApacheInstance(options) : new NginxInstance(options, backendUrl);
+  try {
+    await waf.start();
+    pin(waf.pid as number, WAF_CORE);
+    await new Promise<void>((resolve, reject) => {
+      http.get(`${waf.baseUrl}/index.html?q=blue+running+shoes&page=2`, { headers: BASE_HEADERS }, (res) => res.resume().on('end', resolve)).on('error', reject);
+    });
+    const file = path.join(waf.dir, 'tmp', 'api-cost.txt');
+    const lines = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : ['(no result: see the error log)'];
+    console.log(`\n${waf.serverName}: Lua API cost inside the engine (bench/lua/api-cost.lua, CPU us per call), engine ${lines[0]}`);
+    for (const line of lines.slice(1)) console.log(`  ${line}`);
+  } finally {
+    await waf.stop();
   }
 }
 
