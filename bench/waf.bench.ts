@@ -13,7 +13,8 @@
  *
  * Skips with the reason when Apache, nginx, wrk, taskset, Lua or CRS 4 are missing.
  * BENCH_SECONDS (default 4), BENCH_ROUNDS (3), BENCH_WAF_SERVERS (apache,nginx), BENCH_WAF_PROFILE=1
- * (the per-call breakdown instead, see PROFILE_VARIANTS).
+ * (the per-call breakdown instead: each Lua API call and each step of the client timed inside the
+ * engine, then PROFILE_VARIANTS), BENCH_WAF_PROFILE=steps (only the in-engine timings).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ import { medianOf } from './support/stats';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SERVERS = (process.env.BENCH_WAF_SERVERS ?? 'apache,nginx').split(',');
+/** BENCH_WAF_PROFILE=steps: only the in-engine API and step costs, not the per-step wrk variants. */
+const STEPS_ONLY = process.env.BENCH_WAF_PROFILE === 'steps';
 const WAF_CORE = '0';
 const LOAD_CORE = '1';
 /**
@@ -210,6 +213,7 @@ async function startStub(dir: string, listen: string[]): Promise<ChildProcess> {
 }
 
 
+const serverPidsOf = (stubs: ChildProcess[]): number[] => stubs.map((s) => s.pid as number);
 const median = (runs: Run[], key: keyof Run): number => medianOf(runs.map((r) => r[key]));
 /**
  * CPU ms per request of one side: the least of the runs. Other load on the machine only ever adds
@@ -252,13 +256,19 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
       await waf.start();
       pin(waf.pid as number, WAF_CORE);
     }
-    const serverPids = stubs.map((s) => s.pid as number);
+    const serverPids = serverPidsOf(stubs);
     const measure = (variant: Variant, connections: number) => {
       const waf = wafs.get(variant.instance) as WafInstance;
       return wrk(`${waf.baseUrl}/index.html?q=blue+running+shoes&page=2`, connections, { ...BASE_HEADERS, ...variant.headers }, waf.pid as number, serverPids);
     };
     const results = new Map<string, { c16: Run[]; c1: Run[] }>(variants.map((v) => [v.name, { c16: [], c1: [] }]));
-    if (variants === PROFILE_VARIANTS) await apiCost(kind, options(readFileSync(path.join(REPO_ROOT, 'bench', 'lua', 'api-cost.lua'), 'utf8')), backendUrl);
+    if (variants === PROFILE_VARIANTS) {
+      await apiCost(kind, options(readFileSync(path.join(REPO_ROOT, 'bench', 'lua', 'api-cost.lua'), 'utf8')), backendUrl);
+      const client = readFileSync(path.join(REPO_ROOT, 'plugin', 'machine-learning-client.lua'), 'utf8');
+      const timer = readFileSync(path.join(REPO_ROOT, 'bench', 'lua', 'step-timer.lua'), 'utf8');
+      await stepCost(kind, options(`${client}\n${timer}`), backendUrl, serverPids);
+      if (STEPS_ONLY) return;
+    }
     for (const variant of variants) await measure(variant, 4); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
       for (const variant of variants) {
@@ -312,6 +322,30 @@ async function apiCost(kind: string, options: WafOptions, backendUrl: string): P
   }
 }
 
+/**
+ * Where the client's own CPU goes inside the engine, step by step: the real client with
+ * bench/lua/step-timer.lua appended, under wrk at one connection (os.clock is per process), the
+ * median of each step over every request.
+ */
+async function stepCost(kind: string, options: WafOptions, backendUrl: string, serverPids: number[]): Promise<void> {
+  const waf = kind === 'apache' ? new ApacheInstance(options) : new NginxInstance(options, backendUrl);
+  try {
+    await waf.start();
+    pin(waf.pid as number, WAF_CORE);
+    for (const breaker of ['0', '5']) {
+      const file = path.join(waf.dir, 'tmp', 'steps.txt');
+      rmSync(file, { force: true });
+      await wrk(`${waf.baseUrl}/index.html?q=blue+running+shoes&page=2`, 1, { ...BASE_HEADERS, [CONTROL_HEADERS.breakerFailures]: breaker }, waf.pid as number, serverPids);
+      const rows = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map((line) => new Map(line.split(' ').map((pair) => pair.split('=') as [string, string]))) : [];
+      const steps = rows.length > 0 ? [...rows[0].keys()] : [];
+      const text = steps.map((step) => `${step} ${medianOf(rows.map((row) => Number(row.get(step)))).toFixed(0)}`).join(', ');
+      console.log(`\n${waf.serverName}: the client's steps inside the engine, breaker_failures=${breaker} (bench/lua/step-timer.lua, CPU us, median of ${rows.length} requests at c1): ${text}`);
+    }
+  } finally {
+    await waf.stop();
+  }
+}
+
 /** bench/lua/profile-client.lua under each Lua the engines use: CPU microseconds per step, outside the WAF. */
 function luaProfile(tcpUrl: string, unixUrl: string): void {
   console.log('\nThe client outside the WAF (bench/lua/profile-client.lua, mock m, os.clock CPU time, us per call; pinned to core 0 with the stub):');
@@ -341,7 +375,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => portProbe.close(() => resolve()));
   const stubs = [await startStub(dir, ['--port', String(stubPort)]), await startStub(dir, ['--socket', socketPath])];
   try {
-    const profile = process.env.BENCH_WAF_PROFILE === '1';
+    const profile = process.env.BENCH_WAF_PROFILE === '1' || STEPS_ONLY;
     if (profile) luaProfile(`http://127.0.0.1:${stubPort}/`, `unix:${socketPath}`);
     const variants = profile ? PROFILE_VARIANTS : VARIANTS;
     for (const kind of SERVERS) await benchServer(kind, variants, dir, stubPort, socketPath, stubs);
