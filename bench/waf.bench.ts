@@ -6,14 +6,15 @@
  * request by the harness's X-ML-Test-* headers and run in alternating rounds (medians reported), so
  * load from elsewhere on a shared machine spreads over all of them.
  *
- * Pinning: the WAF and the model server share core 0, wrk runs on core 1 (taskset). CPU per request
+ * Pinning (BENCH_WAF_LAYOUT): `split` (default) puts the WAF alone on core 0, the model server and wrk on core 1; `shared` puts the WAF and the model server on core 0, wrk on core 1 (taskset). CPU per request
  * is read from /proc/<pid>/stat (utime + stime) of the WAF's processes (and, apart, the model
  * server's) before and after each run. Prints req/s at c16, p50 at c1, p99 at c16, and CPU per
  * request, as ratios to "plugin off".
  *
  * Skips with the reason when Apache, nginx, wrk, taskset, Lua or CRS 4 are missing.
  * BENCH_SECONDS (default 4), BENCH_ROUNDS (3), BENCH_WAF_SERVERS (apache,nginx), BENCH_WAF_PROFILE=1
- * (the per-call breakdown instead, see PROFILE_VARIANTS).
+ * (the per-call breakdown instead: each Lua API call and each step of the client timed inside the
+ * engine, then PROFILE_VARIANTS), BENCH_WAF_PROFILE=steps (only the in-engine timings).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,8 +31,17 @@ import { medianOf } from './support/stats';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SERVERS = (process.env.BENCH_WAF_SERVERS ?? 'apache,nginx').split(',');
+/** BENCH_WAF_PROFILE=steps: only the in-engine API and step costs, not the per-step wrk variants. */
+const STEPS_ONLY = process.env.BENCH_WAF_PROFILE === 'steps';
 const WAF_CORE = '0';
 const LOAD_CORE = '1';
+/**
+ * BENCH_WAF_LAYOUT: `split` (default, issue 13's "server on its own core"): the WAF alone on core 0,
+ * the model server and wrk on core 1. `shared`: the WAF and the model server on core 0, wrk on core 1.
+ */
+const LAYOUT = process.env.BENCH_WAF_LAYOUT === 'shared' ? 'shared' : 'split';
+const SERVER_CORE = LAYOUT === 'shared' ? WAF_CORE : LOAD_CORE;
+const LAYOUT_TEXT = LAYOUT === 'shared' ? `WAF + model server on core ${WAF_CORE}, wrk on core ${LOAD_CORE}` : `WAF alone on core ${WAF_CORE}, model server + wrk on core ${LOAD_CORE}`;
 const TICKS_PER_S = 100; // getconf CLK_TCK on Linux
 
 /** One measured configuration: a WAF instance (which client script it runs) and the request headers. */
@@ -42,13 +52,28 @@ interface Variant {
   readonly headers: Record<string, string>;
 }
 
-const BASE_HEADERS = { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) bench', Accept: 'text/html', [CONTROL_HEADERS.logPass]: '0' };
+/**
+ * Every variant sends the same control headers (only their values differ): CRS inspects each
+ * request header and the client sends them on, and one header more measured 0.4-0.9 ms of Apache
+ * CPU per request on the loaded machine, more than what some variants differ by.
+ */
+const BASE_HEADERS = {
+  'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) bench',
+  Accept: 'text/html',
+  [CONTROL_HEADERS.logPass]: '0',
+  [CONTROL_HEADERS.enabled]: '1',
+  [CONTROL_HEADERS.server]: 'stub',
+  [CONTROL_HEADERS.mode]: '2',
+  [CONTROL_HEADERS.breakerFailures]: '0',
+  [CONTROL_HEADERS.sendExtras]: '1',
+};
 /** The plugin's default breaker (the e2e harness turns it off unless asked). */
 const BREAKER = { [CONTROL_HEADERS.breakerFailures]: '5' };
 const VARIANTS: readonly Variant[] = [
   { name: 'plugin off', instance: 'real', headers: { [CONTROL_HEADERS.enabled]: '0' } },
   { name: 'mode 2 -> stub, TCP', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub', ...BREAKER } },
   { name: 'mode 2 -> stub, TCP, no breaker', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub' } },
+  { name: 'mode 2, no headers/cookies/CRS', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub', [CONTROL_HEADERS.sendExtras]: '0', ...BREAKER } },
   { name: 'mode 2 -> stub, unix socket', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'unix', ...BREAKER } },
   { name: 'mode 1, benign (no call)', instance: 'real', headers: { [CONTROL_HEADERS.mode]: '1', ...BREAKER } },
 ];
@@ -72,9 +97,10 @@ const PROFILE_VARIANTS: readonly Variant[] = [
 /** The client scripts of the profile's instances, derived from the real client. */
 function profileClients(): Map<string, string | undefined> {
   const real = readFileSync(path.join(REPO_ROOT, 'plugin', 'machine-learning-client.lua'), 'utf8');
-  const loadSocket = /\nlocal function load_socket\(keep_loaded\)\n[\s\S]*?\nend\n/.exec(real)?.[0];
+  // load_socket() and the require_c() it calls.
+  const loadSocket = /\nlocal function require_c\(name\)\n[\s\S]*?\nend\n/.exec(real)?.[0]?.concat(/\nlocal function load_socket\(keep_loaded\)\n[\s\S]*?\nend\n/.exec(real)?.[0] ?? '');
   const postLine = 'local function post(socket, url, body, timeout)\n';
-  if (loadSocket === undefined || !real.includes(postLine)) throw new Error('plugin/machine-learning-client.lua changed: update the profile variants in bench/waf.bench.ts');
+  if (loadSocket === undefined || !loadSocket.includes('load_socket') || !real.includes(postLine)) throw new Error('plugin/machine-learning-client.lua changed: update the profile variants in bench/waf.bench.ts');
   // They record a pass, so the rules log nothing (a client that sets nothing is a logged failure).
   const pass = 'm.setvar("tx.machine-learning-plugin_ml_status", "pass")\n  m.setvar("tx.machine-learning-plugin_action", "pass")\n';
   return new Map([
@@ -192,7 +218,7 @@ async function startStub(dir: string, listen: string[]): Promise<ChildProcess> {
   writeFileSync(path.join(models, 'manifest.json'), JSON.stringify({ adapter: 'random', threshold: -0.313, options: { seed: 1, low: 3, high: 3 } }));
   const main = path.join(REPO_ROOT, '.bench', 'src', 'cli', 'main.js');
   const script = `require(${JSON.stringify(main)}).main(['serve','--models',${JSON.stringify(models)},${listen.map((a) => JSON.stringify(a)).join(',')},'--log-level','warn']).then(() => process.stdout.write('ready\\n'))`;
-  const child = spawn('taskset', ['-c', WAF_CORE, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
     child.once('exit', (code) => reject(new Error(`stub server exited with ${code}`)));
@@ -201,6 +227,19 @@ async function startStub(dir: string, listen: string[]): Promise<ChildProcess> {
 }
 
 
+/** `items` in an order fixed by `seed` (Fisher-Yates with a small LCG): the same run is repeatable. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = (seed * 2654435761 + 1) >>> 0;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+const serverPidsOf = (stubs: ChildProcess[]): number[] => stubs.map((s) => s.pid as number);
 const median = (runs: Run[], key: keyof Run): number => medianOf(runs.map((r) => r[key]));
 /**
  * CPU ms per request of one side: the least of the runs. Other load on the machine only ever adds
@@ -227,37 +266,47 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
   const clients = variants === PROFILE_VARIANTS ? profileClients() : new Map([['real', undefined]]);
   const wafs = new Map<string, WafInstance>();
   try {
+    const options = (clientSource?: string): WafOptions => ({
+      env,
+      flavour: crs4Flavour(),
+      endpoints: new Map([
+        ['stub', `http://127.0.0.1:${stubPort}/`],
+        ['unix', `unix:${socketPath}`],
+      ]),
+      defaultEndpoint: 'stub',
+      clientSource,
+    });
     for (const [instance, clientSource] of clients) {
-      const options: WafOptions = {
-        env,
-        flavour: crs4Flavour(),
-        endpoints: new Map([
-          ['stub', `http://127.0.0.1:${stubPort}/`],
-          ['unix', `unix:${socketPath}`],
-        ]),
-        defaultEndpoint: 'stub',
-        clientSource,
-      };
-      const waf = kind === 'apache' ? new ApacheInstance(options) : new NginxInstance(options, backendUrl);
+      const waf = kind === 'apache' ? new ApacheInstance(options(clientSource)) : new NginxInstance(options(clientSource), backendUrl);
       wafs.set(instance, waf);
       await waf.start();
       pin(waf.pid as number, WAF_CORE);
     }
-    const serverPids = stubs.map((s) => s.pid as number);
+    const serverPids = serverPidsOf(stubs);
     const measure = (variant: Variant, connections: number) => {
       const waf = wafs.get(variant.instance) as WafInstance;
       return wrk(`${waf.baseUrl}/index.html?q=blue+running+shoes&page=2`, connections, { ...BASE_HEADERS, ...variant.headers }, waf.pid as number, serverPids);
     };
     const results = new Map<string, { c16: Run[]; c1: Run[] }>(variants.map((v) => [v.name, { c16: [], c1: [] }]));
+    if (variants === PROFILE_VARIANTS) {
+      await apiCost(kind, options(readFileSync(path.join(REPO_ROOT, 'bench', 'lua', 'api-cost.lua'), 'utf8')), backendUrl);
+      const client = readFileSync(path.join(REPO_ROOT, 'plugin', 'machine-learning-client.lua'), 'utf8');
+      const timer = readFileSync(path.join(REPO_ROOT, 'bench', 'lua', 'step-timer.lua'), 'utf8');
+      await stepCost(kind, options(`${client}\n${timer}`), backendUrl, serverPids);
+      if (STEPS_ONLY) return;
+    }
     for (const variant of variants) await measure(variant, 4); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
-      for (const variant of variants) {
+      // A different order each round (a fixed shuffle): the variant measured right after "plugin off"
+      // pays for Apache's re-spawned children (and their first LuaSocket load), so no variant always
+      // does; rotating was not enough (the same neighbour followed "plugin off" in most rounds).
+      for (const variant of shuffled(variants, round)) {
         results.get(variant.name)!.c16.push(await measure(variant, 16));
         results.get(variant.name)!.c1.push(await measure(variant, 1));
       }
     }
     const serverName = (wafs.get('real') as WafInstance).serverName;
-    console.log(`\n${serverName} + CRS 4, benign GET, ${ROUNDS} alternating ${SECONDS}s rounds (median); WAF + model server on core ${WAF_CORE}, wrk on core ${LOAD_CORE}`);
+    console.log(`\n${serverName} + CRS 4, benign GET, ${ROUNDS} alternating ${SECONDS}s rounds (median); ${LAYOUT_TEXT}; load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
     console.log('variant                          | req/s c16 | ratio | p50 c1 ms | p99 c16 ms | WAF CPU/req ms (min, median) | vs off | vs previous | server CPU/req ms | non-2xx');
     const base = results.get(variants[0].name)!;
     const baseRps = median(base.c16, 'rps');
@@ -278,6 +327,51 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
   } finally {
     for (const waf of wafs.values()) await waf.stop();
     backend.close();
+  }
+}
+
+/**
+ * What each Lua API call costs inside the engine: one request to an instance whose client script is
+ * bench/lua/api-cost.lua, which times the calls with os.clock and writes them to the instance's tmp/.
+ */
+async function apiCost(kind: string, options: WafOptions, backendUrl: string): Promise<void> {
+  const waf = kind === 'apache' ? new ApacheInstance(options) : new NginxInstance(options, backendUrl);
+  try {
+    await waf.start();
+    pin(waf.pid as number, WAF_CORE);
+    await new Promise<void>((resolve, reject) => {
+      http.get(`${waf.baseUrl}/index.html?q=blue+running+shoes&page=2`, { headers: BASE_HEADERS }, (res) => res.resume().on('end', resolve)).on('error', reject);
+    });
+    const file = path.join(waf.dir, 'tmp', 'api-cost.txt');
+    const lines = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : ['(no result: see the error log)'];
+    console.log(`\n${waf.serverName}: Lua API cost inside the engine (bench/lua/api-cost.lua, CPU us per call), engine ${lines[0]}`);
+    for (const line of lines.slice(1)) console.log(`  ${line}`);
+  } finally {
+    await waf.stop();
+  }
+}
+
+/**
+ * Where the client's own CPU goes inside the engine, step by step: the real client with
+ * bench/lua/step-timer.lua appended, under wrk at one connection (os.clock is per process), the
+ * median of each step over every request.
+ */
+async function stepCost(kind: string, options: WafOptions, backendUrl: string, serverPids: number[]): Promise<void> {
+  const waf = kind === 'apache' ? new ApacheInstance(options) : new NginxInstance(options, backendUrl);
+  try {
+    await waf.start();
+    pin(waf.pid as number, WAF_CORE);
+    for (const breaker of ['0', '5']) {
+      const file = path.join(waf.dir, 'tmp', 'steps.txt');
+      rmSync(file, { force: true });
+      await wrk(`${waf.baseUrl}/index.html?q=blue+running+shoes&page=2`, 1, { ...BASE_HEADERS, [CONTROL_HEADERS.breakerFailures]: breaker }, waf.pid as number, serverPids);
+      const rows = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map((line) => new Map(line.split(' ').map((pair) => pair.split('=') as [string, string]))) : [];
+      const steps = rows.length > 0 ? [...rows[0].keys()] : [];
+      const text = steps.map((step) => `${step} ${medianOf(rows.map((row) => Number(row.get(step)))).toFixed(0)}`).join(', ');
+      console.log(`\n${waf.serverName}: the client's steps inside the engine, breaker_failures=${breaker} (bench/lua/step-timer.lua, CPU us, median of ${rows.length} requests at c1): ${text}`);
+    }
+  } finally {
+    await waf.stop();
   }
 }
 
@@ -310,7 +404,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => portProbe.close(() => resolve()));
   const stubs = [await startStub(dir, ['--port', String(stubPort)]), await startStub(dir, ['--socket', socketPath])];
   try {
-    const profile = process.env.BENCH_WAF_PROFILE === '1';
+    const profile = process.env.BENCH_WAF_PROFILE === '1' || STEPS_ONLY;
     if (profile) luaProfile(`http://127.0.0.1:${stubPort}/`, `unix:${socketPath}`);
     const variants = profile ? PROFILE_VARIANTS : VARIANTS;
     for (const kind of SERVERS) await benchServer(kind, variants, dir, stubPort, socketPath, stubs);

@@ -25,7 +25,7 @@
 --
 -- It reads (TX, set in machine-learning-config.conf; docs/plugin.md):
 --   ml_server_url, timeout_ms, fail_policy, shadow, breaker_failures,
---   breaker_open_s, send_headers, send_cookies, send_crs_scores,
+--   breaker_open_s, breaker_file, send_headers, send_cookies, send_crs_scores,
 --   exclude_headers, redact_cookies, body_max_bytes, crs_score,
 --   inbound_anomaly_score_threshold   (all prefixed machine-learning-plugin_)
 -- It sets (TX):
@@ -40,38 +40,61 @@
 --   machine-learning-plugin_engine      modsecurity2 | libmodsecurity3
 --   machine-learning-plugin_inbound_ml_status   1 = pass, 0 = block (the original
 --                                       plugin's variable, kept for custom rules)
--- and the circuit breaker's state in GLOBAL (rule 9516590 runs initcol:global=global):
---   global.machine-learning-plugin_breaker_failures, ..._breaker_open_until
+-- and, while the server fails, the circuit breaker's state in breaker_file.
 -- ------------------------------------------------------------------------
 
 -- TX variables are named "tx.name" both for m.setvar and for m.getvar
 -- (ModSecurity 2 knows no "TX:name" form in Lua).
 local P = "tx.machine-learning-plugin_"
-local G = "global.machine-learning-plugin_"
 local DEFAULT_URL = "http://127.0.0.1:5000/"
 local DEFAULT_TIMEOUT_MS = 300
 local DEFAULT_BODY_MAX_BYTES = 65536
+local DEFAULT_BREAKER_FILE = "/run/crs-ml/breaker"
 local MAX_RESPONSE_BYTES = 65536
 local DEFAULT_EXCLUDE_HEADERS = "authorization proxy-authorization cookie x-api-key"
 local DEFAULT_REDACT_COOKIES = "*sess* *sid *token* *auth* *jwt* *csrf* *xsrf*"
--- CRS's scores, as CRS 4 (it sets inbound_anomaly_score_pl1) and CRS 3.3 name
--- them; those a request has are sent. Each m.getvar("tx.x") costs ModSecurity
--- 2 a scan of every TX variable, so only one version's names are read.
-local CRS_CATEGORY_SCORES = {
-  "sql_injection_score", "xss_score", "rce_score", "lfi_score", "rfi_score",
-  "php_injection_score", "http_violation_score", "session_fixation_score",
+-- CRS's scores, as CRS 4 and CRS 3.3 name them, in the order rule 9516591
+-- joins them; those a request has are sent.
+local CRS_SCORES = {
+  "inbound_anomaly_score_pl1", "inbound_anomaly_score_pl2", "inbound_anomaly_score_pl3",
+  "inbound_anomaly_score_pl4", "blocking_inbound_anomaly_score", "detection_inbound_anomaly_score",
+  "anomaly_score", "anomaly_score_pl1", "anomaly_score_pl2", "anomaly_score_pl3", "anomaly_score_pl4",
+  "sql_injection_score", "xss_score", "rce_score", "lfi_score", "rfi_score", "php_injection_score",
+  "http_violation_score", "session_fixation_score",
 }
-local CRS4_SCORES = {
-  "inbound_anomaly_score_pl2", "inbound_anomaly_score_pl3", "inbound_anomaly_score_pl4",
-  "blocking_inbound_anomaly_score", "detection_inbound_anomaly_score",
-}
-local CRS3_SCORES = { "anomaly_score", "anomaly_score_pl1", "anomaly_score_pl2", "anomaly_score_pl3", "anomaly_score_pl4" }
 -- Failures that say the server is unwell: they count towards the breaker.
 -- (http-4xx is about the request, config-error and client-error about this side.)
 local BREAKER_FAILURES = { unreachable = true, timeout = true, ["bad-response"] = true }
 
+-- Each m.getvar costs ModSecurity 2 some 5 us (it builds a variable, a
+-- transformation list and a table for every call), so rule 9516590 joins the
+-- settings into one TX variable, in this order, "|" between them (none may
+-- contain "|"; ml_server_url, last, takes the rest), read once. Without it
+-- (the client run from another rule) each setting is read on its own.
+local SETTINGS = {
+  "mode", "timeout_ms", "fail_policy", "shadow", "breaker_failures", "breaker_open_s",
+  "send_headers", "send_cookies", "send_crs_scores", "body_max_bytes", "keep_luasocket_loaded",
+  "exclude_headers", "redact_cookies", "breaker_file",
+}
+local settings = nil
+
+local function read_settings()
+  local text = m.getvar(P .. "settings", "none")
+  if text == nil or text == "" then return end
+  settings = {}
+  local at = 1
+  for _, name in ipairs(SETTINGS) do
+    local bar = text:find("|", at, true)
+    if bar == nil then settings = nil; return end
+    settings[name] = text:sub(at, bar - 1)
+    at = bar + 1
+  end
+  settings.ml_server_url = text:sub(at)
+end
+
 local function tx(name, default)
-  local value = m.getvar(P .. name, "none")
+  local value
+  if settings ~= nil and settings[name] ~= nil then value = settings[name] else value = m.getvar(P .. name, "none") end
   if value == nil or value == "" then return default end
   return value
 end
@@ -136,10 +159,14 @@ end
 
 -- libmodsecurity 3 stores m.setvar values as given, without macro expansion;
 -- ModSecurity 2 expands them. That tells the engines apart without touching
--- a variable libmodsecurity 3 might not know (it aborts the worker then).
+-- a variable libmodsecurity 3 might not know (it aborts the worker then), and
+-- sets tx.machine-learning-plugin_engine (the rules log passes differently per
+-- engine, see rule 9516621).
 local function is_libmodsecurity3()
-  m.setvar(P .. "engine_probe", "%{" .. P .. "no_such_variable}3")
-  return m.getvar(P .. "engine_probe", "none") ~= "3"
+  m.setvar(P .. "engine", "%{" .. P .. "no_such_variable}modsecurity2")
+  if m.getvar(P .. "engine", "none") == "modsecurity2" then return false end
+  m.setvar(P .. "engine", "libmodsecurity3")
+  return true
 end
 
 -- a=1&b=%22x%22 -> ARGS:a, ARGS:b entries, decoded as ModSecurity does (+ is a space).
@@ -203,17 +230,21 @@ end
 -- headers and cookies from FULL_REQUEST.
 local function build_body(v3)
   local processor = m.getvar("REQBODY_PROCESSOR", "none") or ""
-  local raw = m.getvar("REQUEST_BODY", "none")
-  local args, files, sizes, hour, day
+  -- Forms arrive as ARGS already; any other body is sent raw, up to body_max_bytes.
+  local parsed = processor == "URLENCODED" or (processor == "MULTIPART" and not v3)
+  local raw = (v3 or not parsed) and m.getvar("REQUEST_BODY", "none") or nil
+  local args, files, sizes, hour, day = nil, {}, {}, nil, nil
   if v3 then
     args = form_entries(m.getvar("QUERY_STRING", "none"), {})
     if processor == "URLENCODED" then form_entries(raw, args) end
-    files, sizes = {}, {}
     hour, day = os.date("%H"), os.date("%d")
   else
     args = m.getvars("ARGS", "none") or {}
-    files = m.getvars("FILES", "none") or {}
-    sizes = m.getvars("FILES_SIZES", "none") or {}
+    -- Only the multipart processor fills FILES.
+    if processor == "MULTIPART" then
+      files = m.getvars("FILES", "none") or {}
+      sizes = m.getvars("FILES_SIZES", "none") or {}
+    end
     hour, day = m.getvar("TIME_HOUR", "none") or "", m.getvar("TIME_DAY", "none") or ""
   end
   local out = {
@@ -227,8 +258,6 @@ local function build_body(v3)
   out[#out + 1] = "&sizes="
   put_object(out, sizes, true)
   out[#out + 1] = "&hour=" .. hour:gsub(UNRESERVED, URL) .. "&day=" .. day:gsub(UNRESERVED, URL)
-  -- Forms arrive as ARGS already; any other body is sent raw, up to body_max_bytes.
-  local parsed = processor == "URLENCODED" or (processor == "MULTIPART" and not v3)
   if not parsed and raw ~= nil and raw ~= "" then
     local max_body = tonumber(tx("body_max_bytes", "")) or DEFAULT_BODY_MAX_BYTES
     if max_body > 0 then out[#out + 1] = "&body=" .. raw:sub(1, max_body):gsub(UNRESERVED, URL) end
@@ -262,15 +291,14 @@ local function build_body(v3)
     end
   end
   if tx("send_crs_scores", "1") == "1" then
-    -- Names are ours (letters, digits, "_": nothing to encode), values integers.
-    local scores = {}
-    local function add(name, value)
-      if value ~= nil and value:find("^%-?%d+$") then scores[#scores + 1] = "%22" .. name .. "%22%3A" .. value end
+    -- Rule 9516591 joins their values in CRS_SCORES' order, "|" between;
+    -- those a request lacks are empty. Names are ours (letters, digits, "_":
+    -- nothing to encode), values integers.
+    local scores, i = {}, 0
+    for value in ((m.getvar(P .. "crs_scores", "none") or "") .. "|"):gmatch("([^|]*)|") do
+      i = i + 1
+      if CRS_SCORES[i] ~= nil and value:find("^%-?%d+$") then scores[#scores + 1] = "%22" .. CRS_SCORES[i] .. "%22%3A" .. value end
     end
-    local pl1 = m.getvar("tx.inbound_anomaly_score_pl1", "none")
-    add("inbound_anomaly_score_pl1", pl1)
-    for _, name in ipairs(pl1 ~= nil and CRS4_SCORES or CRS3_SCORES) do add(name, m.getvar("tx." .. name, "none")) end
-    for _, name in ipairs(CRS_CATEGORY_SCORES) do add(name, m.getvar("tx." .. name, "none")) end
     out[#out + 1] = "&crs=%7B" .. table.concat(scores, "%2C") .. "%7D"
   end
   return table.concat(out)
@@ -462,24 +490,41 @@ end
 
 -- The circuit breaker: after `limit` consecutive server failures, no call for
 -- `open_s` seconds (then one trial call; a failure opens it again at once).
--- State in GLOBAL, which rule 9516590 loads (initcol:global=global); without
--- it (no SecDataDir on ModSecurity 2) the reads give nil and the breaker
--- never opens. Writes only on change: ModSecurity 2 stores a changed
--- collection to disk at the end of the transaction.
-local function breaker_open_until()
-  return tonumber(m.getvar(G .. "breaker_open_until", "none") or "") or 0
+-- The state is a small file, "<failures> <open until (epoch s)>", shared by
+-- every process and thread of the WAF. It exists only while the server fails:
+-- a healthy server costs one failed open() per request. Written only on a
+-- failure (a temporary file renamed over it, so a reader never sees half a
+-- file) and removed by the first success after one.
+local function breaker_read(file)
+  local handle = io.open(file, "r")
+  if handle == nil then return 0, 0, false end
+  local text = handle:read("*a") or ""
+  handle:close()
+  local failures, open_until = text:match("^(%d+) (%d+)")
+  return tonumber(failures) or 0, tonumber(open_until) or 0, true
 end
 
-local function breaker_record(failed, limit, open_s, now)
-  local failures = tonumber(m.getvar(G .. "breaker_failures", "none") or "") or 0
+-- Returns a sentence for detail when the breaker opened or its file could not
+-- be written, else nil.
+local function breaker_record(file, state, failed, limit, open_s, now)
   if not failed then
-    if failures ~= 0 then m.setvar(G .. "breaker_failures", "0") end
+    if state.exists then os.remove(file) end
     return nil
   end
-  failures = failures + 1
-  m.setvar(G .. "breaker_failures", tostring(failures))
-  if failures >= limit then
-    m.setvar(G .. "breaker_open_until", tostring(now + open_s))
+  local failures = state.failures + 1
+  local open_until = failures >= limit and now + open_s or 0
+  -- A name no other thread or process uses at the same time: this state's
+  -- address (threads) and the clock (processes).
+  local temp = file .. "." .. tostring({}):match("%x+$") .. string.format("%.0f", (os.clock() + (state.clock() % 1e4)) * 1e6)
+  local handle, err = io.open(temp, "w")
+  local ok = handle ~= nil and handle:write(failures, " ", open_until, "\n") ~= nil
+  if handle ~= nil then handle:close() end
+  if ok then ok, err = os.rename(temp, file) end
+  if not ok then
+    os.remove(temp)
+    return "circuit breaker state not saved (" .. tostring(err) .. "): make breaker_file's folder writable by the WAF's user"
+  end
+  if open_until > 0 then
     return "circuit breaker opened after " .. failures .. " consecutive failures: no calls for " .. open_s .. " s"
   end
   return nil
@@ -487,8 +532,7 @@ end
 
 function main()
   local v3 = is_libmodsecurity3()
-  -- The rules log passes differently per engine (see rule 9516621).
-  set("engine", v3 and "libmodsecurity3" or "modsecurity2")
+  read_settings()
   local socket, missing = load_socket(tx("keep_luasocket_loaded", "1") == "1")
   local clock = socket and socket.gettime or os.time
   local started = clock()
@@ -497,10 +541,15 @@ function main()
   if timeout_ms <= 0 then timeout_ms = DEFAULT_TIMEOUT_MS end
   local breaker_limit = tonumber(tx("breaker_failures", "0")) or 0
   local now = os.time()
+  local breaker = nil
+  if breaker_limit > 0 then
+    breaker = { file = tx("breaker_file", DEFAULT_BREAKER_FILE), clock = clock }
+    breaker.failures, breaker.open_until, breaker.exists = breaker_read(breaker.file)
+  end
 
   local ok, status, answer, detail = false, "LuaSocket is missing (apt-get install lua-socket): " .. tostring(missing)
-  if breaker_limit > 0 and now < breaker_open_until() then
-    ok, status, answer, detail = true, nil, "breaker-open", "circuit breaker open: " .. (breaker_open_until() - now) .. " s left, no call"
+  if breaker ~= nil and now < breaker.open_until then
+    ok, status, answer, detail = true, nil, "breaker-open", "circuit breaker open: " .. (breaker.open_until - now) .. " s left, no call"
   elseif socket ~= nil then
     ok, status, answer, detail = pcall(function() return post(socket, url, build_body(v3), timeout_ms / 1000) end)
   end
@@ -523,10 +572,10 @@ function main()
   else
     ml_status = answer
   end
-  if breaker_limit > 0 and ml_status ~= "breaker-open" then
+  if breaker ~= nil and ml_status ~= "breaker-open" then
     local failed = BREAKER_FAILURES[ml_status] or (status ~= nil and status >= 500)
-    local opened = breaker_record(failed, breaker_limit, failed and (tonumber(tx("breaker_open_s", "30")) or 30), now)
-    if opened ~= nil then detail = detail .. "; " .. opened end
+    local said = breaker_record(breaker.file, breaker, failed, breaker_limit, failed and (tonumber(tx("breaker_open_s", "30")) or 30), now)
+    if said ~= nil then detail = detail .. "; " .. said end
   end
   if action == nil then
     local policy = tx("fail_policy", "crs")

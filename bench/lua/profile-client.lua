@@ -45,15 +45,28 @@ m = {
     return vars[name]
   end,
   getvars = function(name) return collections[name] end,
-  setvar = function(name, value) tx[name:sub(4)] = value end,
+  -- ModSecurity 2 expands macros in m.setvar values (the client tells the engines apart by it).
+  setvar = function(name, value) tx[name:sub(4)] = (tostring(value):gsub("%%{[^}]*}", function(macro) return tx[macro:match("^%%{tx%.(.*)}$") or ""] or "" end)) end,
   log = function() end,
 }
 
+-- Rules 9516590/9516591 (machine-learning-after.conf) join the settings and CRS's scores into one
+-- TX variable each before the script runs; done here as ModSecurity would.
+local after = assert(io.open((client_path:gsub("[^/]*$", "")) .. "machine-learning-after.conf")):read("*a")
+local function joined(name)
+  local text = assert(after:match("setvar:'tx%.machine%-learning%-plugin_" .. name .. "=(.-)'\""))
+  return (text:gsub("%%{tx%.([^}]+)}", function(n) return tx[n] or "" end))
+end
+
+-- Joined once per URL: what ModSecurity does in C is not the client's cost.
+local joined_for = {}
 local function reset(url)
   tx = {}
   for name, value in pairs(settings) do tx[name] = value end
   for _, name in ipairs(crs) do tx[name] = "0" end
   tx["machine-learning-plugin_ml_server_url"] = url
+  joined_for[url] = joined_for[url] or { joined("settings"), joined("crs_scores") }
+  tx["machine-learning-plugin_settings"], tx["machine-learning-plugin_crs_scores"] = joined_for[url][1], joined_for[url][2]
 end
 
 local function per_call(label, n, f)

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -135,34 +135,51 @@ describe('machine-learning-client.lua when things go wrong', () => {
       expect(result.tx.get('action')).toBe('pass');
     });
 
-    describe('circuit breaker (state in GLOBAL)', () => {
-      const breaker = { 'machine-learning-plugin_breaker_failures': '2', 'machine-learning-plugin_breaker_open_s': '30', 'machine-learning-plugin_fail_policy': 'closed' };
+    describe('circuit breaker (state in breaker_file)', () => {
+      let stateDir = '';
+      let breaker: Record<string, string> = {};
+      const file = () => path.join(stateDir, 'breaker');
+      const state = () => (existsSync(file()) ? readFileSync(file(), 'utf8') : undefined);
+      const now = () => Math.floor(Date.now() / 1000);
+
+      beforeEach(() => {
+        stateDir = mkdtempSync(path.join(dir, 'breaker-'));
+        breaker = {
+          'machine-learning-plugin_breaker_failures': '2',
+          'machine-learning-plugin_breaker_open_s': '30',
+          'machine-learning-plugin_breaker_file': file(),
+          'machine-learning-plugin_fail_policy': 'closed',
+        };
+      });
 
       test('opens after N consecutive failures; then no call, fail policy at once', async () => {
         const first = await drive(downUrl, { tx: breaker });
         expect(first.tx.get('ml_status')).toBe('unreachable');
-        expect(first.global.get('machine-learning-plugin_breaker_failures')).toBe('1');
-        expect(first.global.has('machine-learning-plugin_breaker_open_until')).toBe(false);
-        const second = await drive(downUrl, { tx: breaker, global: first.global });
+        expect(state()).toBe('1 0\n');
+        const second = await drive(downUrl, { tx: breaker });
         expect(second.tx.get('detail')).toContain('circuit breaker opened after 2 consecutive failures: no calls for 30 s');
-        const openUntil = Number(second.global.get('machine-learning-plugin_breaker_open_until'));
+        const [failures, openUntil] = (state() ?? '').split(' ').map(Number);
+        expect(failures).toBe(2);
         expect(openUntil).toBeGreaterThan(Date.now() / 1000 + 25);
         const calls = record.calls;
-        const third = await drive(record.url, { tx: breaker, global: second.global });
+        const third = await drive(record.url, { tx: breaker });
         expect(record.calls).toBe(calls);
         expect(third.tx.get('ml_status')).toBe('breaker-open');
         expect(third.tx.get('action')).toBe('block');
         expect(third.tx.get('detail')).toMatch(/^circuit breaker open: \d+ s left, no call; fail_policy=closed -> block$/);
+        // Only the state file is left behind: the temporary files were renamed over it.
+        expect(readdirSync(stateDir)).toEqual(['breaker']);
       });
 
-      test('after open_s one trial call: success closes it, failure opens it again at once', async () => {
-        const expired = { 'machine-learning-plugin_breaker_failures': '2', 'machine-learning-plugin_breaker_open_until': String(Math.floor(Date.now() / 1000) - 1) };
+      test('after open_s one trial call: success closes it (the file goes), failure opens it again at once', async () => {
+        writeFileSync(file(), `2 ${now() - 1}\n`);
         const calls = record.calls;
-        const success = await drive(record.url, { tx: breaker, global: expired });
+        const success = await drive(record.url, { tx: breaker });
         expect(record.calls).toBe(calls + 1);
         expect(success.tx.get('ml_status')).toBe('pass');
-        expect(success.global.get('machine-learning-plugin_breaker_failures')).toBe('0');
-        const failure = await drive(downUrl, { tx: breaker, global: expired });
+        expect(state()).toBeUndefined();
+        writeFileSync(file(), `2 ${now() - 1}\n`);
+        const failure = await drive(downUrl, { tx: breaker });
         expect(failure.tx.get('ml_status')).toBe('unreachable');
         expect(failure.tx.get('detail')).toContain('circuit breaker opened after 3 consecutive failures');
       });
@@ -170,19 +187,35 @@ describe('machine-learning-client.lua when things go wrong', () => {
       test('a 4xx answer is about the request: it does not count; a 500 does', async () => {
         const status400 = await startEndpoint({ kind: 'status', status: 400, body: 'bad field' });
         try {
-          const after400 = await drive(status400.url, { tx: breaker, global: { 'machine-learning-plugin_breaker_failures': '1' } });
-          expect(after400.global.get('machine-learning-plugin_breaker_failures')).toBe('0');
-          const after500 = await drive(failing.url, { tx: breaker, global: { 'machine-learning-plugin_breaker_failures': '1' } });
-          expect(after500.global.get('machine-learning-plugin_breaker_open_until')).toBeDefined();
+          writeFileSync(file(), '1 0\n');
+          await drive(status400.url, { tx: breaker });
+          expect(state()).toBeUndefined();
+          writeFileSync(file(), '1 0\n');
+          const after500 = await drive(failing.url, { tx: breaker });
+          expect(after500.tx.get('detail')).toContain('circuit breaker opened after 2 consecutive failures');
         } finally {
           await status400.close();
         }
       });
 
-      test('breaker_failures=0 turns it off: no GLOBAL read or write', async () => {
-        const result = await drive(downUrl, { tx: { ...breaker, 'machine-learning-plugin_breaker_failures': '0' }, global: { 'machine-learning-plugin_breaker_open_until': String(Math.floor(Date.now() / 1000) + 60) } });
+      test('a healthy server never writes the file', async () => {
+        const result = await drive(record.url, { tx: breaker });
+        expect(result.tx.get('ml_status')).toBe('pass');
+        expect(readdirSync(stateDir)).toEqual([]);
+      });
+
+      test('a folder it cannot write: the failure says so and what to do, the call still happens', async () => {
+        const result = await drive(downUrl, { tx: { ...breaker, 'machine-learning-plugin_breaker_file': path.join(stateDir, 'missing', 'breaker') } });
         expect(result.tx.get('ml_status')).toBe('unreachable');
-        expect(result.global.has('machine-learning-plugin_breaker_failures')).toBe(false);
+        expect(result.tx.get('detail')).toMatch(/circuit breaker state not saved \(.*No such file or directory\): make breaker_file's folder writable by the WAF's user; fail_policy=closed -> block$/);
+      });
+
+      test('breaker_failures=0 turns it off: the file is neither read nor written', async () => {
+        const open = `9 ${now() + 60}\n`;
+        writeFileSync(file(), open);
+        const result = await drive(downUrl, { tx: { ...breaker, 'machine-learning-plugin_breaker_failures': '0' } });
+        expect(result.tx.get('ml_status')).toBe('unreachable');
+        expect(state()).toBe(open);
       });
     });
 

@@ -124,7 +124,7 @@ describeServers('machine-learning-client.lua against the CLI server', () => {
         ['REQUEST_COOKIES:pref', "1' OR '1'='1"],
         ['REQUEST_COOKIES:csrf_token', 't0k'],
       ];
-      const SCORES = { 'inbound_anomaly_score_pl1': '5', 'inbound_anomaly_score_pl2': '0', 'sql_injection_score': '5', 'xss_score': '0', 'anomaly_score': 'oops' };
+      const SCORES = { 'machine-learning-plugin_send_crs_scores': '1', 'inbound_anomaly_score_pl1': '5', 'inbound_anomaly_score_pl2': '0', 'sql_injection_score': '5', 'xss_score': '0', 'anomaly_score': 'oops' };
       const last = () => formFields(record.bodies[record.bodies.length - 1]);
 
       test('defaults: v=2, headers minus Authorization/Cookie/X-Api-Key, session and token cookies emptied, CRS scores as numbers', async () => {

@@ -92,6 +92,7 @@ test('the config file sets every documented default as a plain setvar', () => {
     "tx.machine-learning-plugin_shadow=0'",
     "tx.machine-learning-plugin_breaker_failures=5'",
     "tx.machine-learning-plugin_breaker_open_s=10'",
+    "tx.machine-learning-plugin_breaker_file=/run/crs-ml/breaker'",
     "tx.machine-learning-plugin_send_headers=1'",
     "tx.machine-learning-plugin_exclude_headers=authorization proxy-authorization cookie x-api-key'",
     "tx.machine-learning-plugin_send_cookies=1'",
@@ -115,4 +116,21 @@ test('every setting the config file sets, and every one the client reads, is doc
   expect(names.size).toBeGreaterThan(15);
   const undocumented = [...names].filter((name) => !docs.includes(`\`machine-learning-plugin_${name}\``));
   expect(undocumented).toEqual([]);
+});
+
+test("rules 9516590/9516591 join the settings and CRS's scores in the order the client splits them", () => {
+  const after = readFileSync(path.join(PLUGIN_DIR, 'machine-learning-after.conf'), 'utf8');
+  const client = readFileSync(path.join(PLUGIN_DIR, 'machine-learning-client.lua'), 'utf8');
+  const joined = (name: string) => {
+    const value = new RegExp(`setvar:'tx\\.machine-learning-plugin_${name}=([^']*)'`).exec(after)?.[1] ?? '';
+    return value.split('|').map((part) => /^%\{tx\.([a-z0-9_-]+)\}$/.exec(part)?.[1]);
+  };
+  const list = (name: string) => [...(new RegExp(`local ${name} = \\{([^}]*)\\}`).exec(client)?.[1] ?? '').matchAll(/"([a-z0-9_]+)"/g)].map((m) => m[1]);
+  const settings = list('SETTINGS');
+  expect(settings.length).toBeGreaterThan(10);
+  // ml_server_url comes last: it takes the rest of the value.
+  expect(joined('settings')).toEqual([...settings, 'ml_server_url'].map((name) => `machine-learning-plugin_${name}`));
+  const scores = list('CRS_SCORES');
+  expect(scores).toContain('blocking_inbound_anomaly_score');
+  expect(joined('crs_scores')).toEqual(scores);
 });

@@ -6,11 +6,11 @@
 --
 -- Usage: lua5.1 drive-client.lua <client.lua> <spec file>
 -- The spec file has one entry per line, "<kind> <hex name> <hex value>", where kind is
--- var (a single variable like REQUEST_METHOD, TX.x or GLOBAL.x) or ARGS / FILES /
+-- var (a single variable like REQUEST_METHOD or TX.x) or ARGS / FILES /
 -- FILES_SIZES / REQUEST_HEADERS / REQUEST_COOKIES (one collection entry). Hex keeps
 -- newlines, NUL-free binary and UTF-8 intact.
--- Prints the TX variables after main(), one "<name> <hex value>" per line, the
--- GLOBAL ones as "global.<name> <hex value>", then "logs <n>" and "elapsed_ms <n>".
+-- Prints the TX variables after main(), one "<name> <hex value>" per line, then
+-- "logs <n>" and "elapsed_ms <n>".
 
 local client_path, spec_path = arg[1], arg[2]
 assert(client_path and spec_path, "usage: drive-client.lua <client.lua> <spec file>")
@@ -22,7 +22,7 @@ local function hex(text)
   return (text:gsub(".", function(c) return string.format("%02x", c:byte()) end))
 end
 
-local vars, tx, global = {}, {}, {}
+local vars, tx = {}, {}
 local collections = { ARGS = {}, FILES = {}, FILES_SIZES = {}, REQUEST_HEADERS = {}, REQUEST_COOKIES = {} }
 for line in io.lines(spec_path) do
   local kind, name, value = line:match("^(%S+) (%x*) (%x*)$")
@@ -30,7 +30,6 @@ for line in io.lines(spec_path) do
   name, value = unhex(name), unhex(value)
   if kind == "var" then
     if name:lower():sub(1, 3) == "tx." then tx[name:lower():sub(4)] = value
-    elseif name:lower():sub(1, 7) == "global." then global[name:lower():sub(8)] = value
     else vars[name] = value end
   else
     assert(collections[kind], "unknown collection " .. kind)
@@ -56,7 +55,6 @@ m = {
     assert(not (v3 and V3_ABORTS[name]), "libmodsecurity 3 aborts the worker on getvar " .. name)
     assert(name:upper():sub(1, 3) ~= "TX:", "ModSecurity 2 does not know " .. name .. "; use tx.name")
     if name:upper():sub(1, 3) == "TX." then return tx[name:lower():sub(4)] end
-    if name:upper():sub(1, 7) == "GLOBAL." then return global[name:lower():sub(8)] end
     return vars[name]
   end,
   getvars = function(name)
@@ -67,11 +65,7 @@ m = {
   end,
   setvar = function(name, value)
     value = tostring(value)
-    if name:lower():sub(1, 7) == "global." then
-      global[name:lower():sub(8)] = value
-      return
-    end
-    assert(name:lower():sub(1, 3) == "tx.", "only TX and GLOBAL are set: " .. name)
+    assert(name:lower():sub(1, 3) == "tx.", "only TX is set: " .. name)
     local key = name:lower():sub(4)
     local first = value:sub(1, 1)
     if v3 then
@@ -88,6 +82,17 @@ m = {
   log = function() logs = logs + 1 end,
 }
 
+-- What rules 9516590 and 9516591 of machine-learning-after.conf do before the
+-- script runs: join the settings and CRS's scores into one TX variable each.
+local after = assert(io.open((client_path:gsub("[^/]*$", "")) .. "machine-learning-after.conf")):read("*a")
+local function rule_value(name)
+  return assert(after:match("setvar:'tx%.machine%-learning%-plugin_" .. name .. "=(.-)'\""), "no setvar of " .. name)
+end
+tx["machine-learning-plugin_settings"] = expand(rule_value("settings"))
+if tx["machine-learning-plugin_send_crs_scores"] == "1" then
+  tx["machine-learning-plugin_crs_scores"] = expand(rule_value("crs_scores"))
+end
+
 -- LuaSocket may be hidden on purpose (LUA_CPATH) to test the client without it.
 local has_socket, socket = pcall(require, "socket")
 local clock = has_socket and socket.gettime or os.clock
@@ -101,6 +106,5 @@ local names = {}
 for name in pairs(tx) do names[#names + 1] = name end
 table.sort(names)
 for _, name in ipairs(names) do print(name .. " " .. hex(tx[name])) end
-for name, value in pairs(global) do print("global." .. name .. " " .. hex(value)) end
 print("logs " .. logs)
 print(string.format("elapsed_ms %d", math.floor(elapsed)))

@@ -13,8 +13,6 @@ export interface LuaSpec {
   vars?: Record<string, string | Buffer>;
   /** TX variables, named without the `tx.` prefix. */
   tx?: Record<string, string>;
-  /** GLOBAL variables (the breaker's state), named without the `global.` prefix. */
-  global?: ReadonlyMap<string, string> | Record<string, string>;
   ARGS?: Entry[];
   FILES?: Entry[];
   FILES_SIZES?: Entry[];
@@ -25,8 +23,6 @@ export interface LuaSpec {
 export interface DriveResult {
   /** The plugin's TX variables after main(), named without `machine-learning-plugin_`. */
   tx: Map<string, string>;
-  /** GLOBAL variables after main(), named without `global.` (feed them to the next call). */
-  global: Map<string, string>;
   /** How many times the client called m.log. */
   logs: number;
   /** main()'s run time as measured inside Lua. */
@@ -49,8 +45,6 @@ export function createLuaDriver(luaBin: string, dir: string) {
     for (const [name, value] of Object.entries({ ...BASE_VARS, ...spec.vars })) lines.push(`var ${hex(name)} ${hex(value)}`);
     const tx = { 'machine-learning-plugin_ml_server_url': url, ...spec.tx };
     for (const [name, value] of Object.entries(tx)) lines.push(`var ${hex(`tx.${name}`)} ${hex(value)}`);
-    const global = spec.global instanceof Map ? [...spec.global] : Object.entries(spec.global ?? {});
-    for (const [name, value] of global) lines.push(`var ${hex(`global.${name}`)} ${hex(value)}`);
     for (const kind of ['ARGS', 'FILES', 'FILES_SIZES', 'REQUEST_HEADERS', 'REQUEST_COOKIES'] as const) {
       for (const [name, value] of spec[kind] ?? []) lines.push(`${kind} ${hex(name)} ${hex(value)}`);
     }
@@ -59,12 +53,11 @@ export function createLuaDriver(luaBin: string, dir: string) {
     return new Promise((resolve, reject) => {
       execFile(luaBin, [DRIVER, CLIENT, file], { timeout: 10_000, env: { ...process.env, ...extraEnv } }, (error, stdout, stderr) => {
         if (error) return reject(new Error(`lua failed: ${String(error)}\n${stderr}`));
-        const result: DriveResult = { tx: new Map(), global: new Map(), logs: 0, elapsedMs: NaN };
+        const result: DriveResult = { tx: new Map(), logs: 0, elapsedMs: NaN };
         for (const line of stdout.trim().split('\n')) {
           const [name, value = ''] = line.split(' ');
           if (name === 'logs') result.logs = Number(value);
           else if (name === 'elapsed_ms') result.elapsedMs = Number(value);
-          else if (name.startsWith('global.')) result.global.set(name.slice('global.'.length), Buffer.from(value, 'hex').toString('utf8'));
           else result.tx.set(name.replace(/^machine-learning-plugin_/, ''), Buffer.from(value, 'hex').toString('utf8'));
         }
         resolve(result);

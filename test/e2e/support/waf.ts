@@ -23,6 +23,8 @@ export const CONTROL_HEADERS = {
   breakerFailures: 'X-ML-Test-Breaker-Failures',
   breakerOpenS: 'X-ML-Test-Breaker-Open-S',
   bodyMaxBytes: 'X-ML-Test-Body-Max-Bytes',
+  /** `0` sets send_headers, send_cookies and send_crs_scores to 0 (only the v1 fields go). */
+  sendExtras: 'X-ML-Test-Send-Extras',
 } as const;
 
 /** Which ModSecurity runs the rules: `modsecurity2` (Apache) or `libmodsecurity3` (nginx). */
@@ -136,7 +138,7 @@ SecDebugLogLevel ${process.env.CRS_ML_E2E_DEBUG_LEVEL ?? '0'}
    */
   protected crsIncludes(): string {
     const { flavour, clientSource, endpoints, defaultEndpoint } = this.options;
-    const overrides = testOverrides(endpoints, defaultEndpoint);
+    const overrides = testOverrides(endpoints, defaultEndpoint, path.join(this.dir, 'tmp', 'breaker'));
     const plugins = path.join(this.dir, 'plugins');
     mkdirSync(plugins);
     for (const name of readdirSync(PLUGIN_DIR)) copyFileSync(path.join(PLUGIN_DIR, name), path.join(plugins, name));
@@ -173,7 +175,7 @@ SecDebugLogLevel ${process.env.CRS_ML_E2E_DEBUG_LEVEL ?? '0'}
 }
 
 /** Phase-1 rules that set the plugin's TX settings from the control headers. */
-function testOverrides(endpoints: ReadonlyMap<string, string>, defaultEndpoint: string): string {
+function testOverrides(endpoints: ReadonlyMap<string, string>, defaultEndpoint: string, breakerFile: string): string {
   const rule = (id: number, target: string, operator: string, actions: string) =>
     `SecRule ${target} "${operator}" "id:${id},phase:1,pass,nolog,t:none,${actions}"`;
   const url = (name: string) => {
@@ -184,8 +186,9 @@ function testOverrides(endpoints: ReadonlyMap<string, string>, defaultEndpoint: 
   const lines = [
     '# Test only: lets each request choose the plugin settings (see CONTROL_HEADERS).',
     `SecAction "id:10001,phase:1,pass,nolog,t:none,setvar:'tx.machine-learning-plugin_ml_server_url=${url(defaultEndpoint)}'"`,
-    // The breaker's state is shared by every request of a server: off unless a case turns it on.
-    `SecAction "id:10002,phase:1,pass,nolog,t:none,setvar:'tx.machine-learning-plugin_breaker_failures=0'"`,
+    // The breaker's state is shared by every request of a server: off unless a case turns it on,
+    // and kept in the instance's own folder (writable by the workers).
+    `SecAction "id:10002,phase:1,pass,nolog,t:none,setvar:'tx.machine-learning-plugin_breaker_failures=0',setvar:'tx.machine-learning-plugin_breaker_file=${breakerFile}'"`,
   ];
   let id = 10010;
   for (const name of endpoints.keys()) {
@@ -203,5 +206,6 @@ function testOverrides(endpoints: ReadonlyMap<string, string>, defaultEndpoint: 
   capture(CONTROL_HEADERS.breakerFailures, '[0-9]+', 'breaker_failures');
   capture(CONTROL_HEADERS.breakerOpenS, '[0-9]+', 'breaker_open_s');
   capture(CONTROL_HEADERS.bodyMaxBytes, '[0-9]+', 'body_max_bytes');
+  for (const setting of ['send_headers', 'send_cookies', 'send_crs_scores']) capture(CONTROL_HEADERS.sendExtras, '[01]', setting);
   return `${lines.join('\n')}\n`;
 }
