@@ -1,5 +1,6 @@
 import { RequestFormatError } from '../errors';
 import { decodeFormComponent, decodeSurrogateEscape, percentDecode } from './decode';
+import { fastJsonPairs } from './fast-json-pairs';
 import { parseJsonPairs, parseStringLiteral } from './json-pairs';
 import { MODEL_LIMITS, shortField, TextBudget } from './model-limits';
 import { V2_FIELDS, type RawRequestFields, type V2Field } from './raw-fields';
@@ -15,9 +16,9 @@ const short = (value: Uint8Array): string => shortField(percentDecode(value, MOD
 const KNOWN_FIELDS = new Map<string, FieldReader>([
   ['method', (f, v) => (f.method = short(v))],
   ['path', (f, v, b) => (f.path = text(v, b))],
-  ['args', (f, v, b) => (f.args = jsonPairsOfBytes(percentDecode(v), 'args', 'text', b))],
-  ['files', (f, v, b) => (f.files = jsonPairsOfBytes(percentDecode(v), 'files', 'text', b))],
-  ['sizes', (f, v, b) => (f.sizes = jsonPairsOfBytes(percentDecode(v), 'sizes', 'text', b))],
+  ['args', (f, v, b) => (f.args = objectField(v, 'args', 'text', b) as Array<[string, string]>)],
+  ['files', (f, v, b) => (f.files = objectField(v, 'files', 'text', b) as Array<[string, string]>)],
+  ['sizes', (f, v, b) => (f.sizes = objectField(v, 'sizes', 'text', b) as Array<[string, string]>)],
   ['hour', (f, v) => (f.hour = short(v))],
   ['day', (f, v) => (f.day = short(v))],
   ['body', (f, v, b) => (f.body = text(v, b))],
@@ -62,6 +63,11 @@ function jsonPairsOfBytes(raw: Uint8Array, field: string, numbers: 'text' | 'val
   });
 }
 
+/** A JSON pairs field: the fast path when it can answer, the general parser otherwise. */
+function objectField(value: Uint8Array, field: string, numbers: 'text' | 'value', budget: TextBudget): Array<[string, string | number]> {
+  return fastJsonPairs(value, numbers, budget) ?? jsonPairsOfBytes(percentDecode(value), field, numbers, budget);
+}
+
 const IS_V2_FIELD = new Set<string>(V2_FIELDS);
 
 /**
@@ -99,6 +105,6 @@ export function parseUrlEncodedBody(bytes: Uint8Array, budget: TextBudget = new 
     }
     start = end + 1;
   }
-  if (fields.v === '2') for (const [name, value] of v2Values) fields[name] = jsonPairsOfBytes(percentDecode(value), name, 'value', budget);
+  if (fields.v === '2') for (const [name, value] of v2Values) fields[name] = objectField(value, name, 'value', budget);
   return fields;
 }
