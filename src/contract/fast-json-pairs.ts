@@ -1,4 +1,5 @@
 import { decodeSurrogateEscape } from './decode';
+import { latin1, percentDecodeInto, scratch } from './form-scratch';
 import { MODEL_LIMITS, type TextBudget } from './model-limits';
 
 /**
@@ -18,9 +19,9 @@ import { MODEL_LIMITS, type TextBudget } from './model-limits';
 export function fastJsonPairs(encoded: Uint8Array, numbers: 'text' | 'value', budget: TextBudget): Array<[string, string | number]> | undefined {
   // Decoding never grows a value; one that cannot fit in the budget even fully escaped is not for us.
   if (encoded.length > 3 * budget.left) return undefined;
-  const size = percentDecodeInto(encoded);
+  const size = percentDecodeInto(encoded, 0, encoded.length);
   if (size > budget.left) return undefined;
-  const b = scratch;
+  const b = scratch();
   const pairs: Array<[string, string | number]> = [];
   let spent = 0;
   let i = skipSpace(b, 0, size);
@@ -101,44 +102,6 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 const BRACE_OPEN = 0x7b;
 const BRACE_CLOSE = 0x7d;
-
-/** The reused target of {@link percentDecodeInto}; grows to the largest value seen (at most 3 × the text budget). */
-let scratch = Buffer.allocUnsafe(4096);
-
-type Latin1Slice = (this: Buffer, start: number, end: number) => string;
-const nativeLatin1 = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
-/** Bytes [start, end) of the scratch as latin1 (ASCII here): Node's native slice, without `toString`'s dispatch. */
-const latin1 = (start: number, end: number): string =>
-  nativeLatin1 !== undefined ? nativeLatin1.call(scratch, start, end) : scratch.toString('latin1', start, end);
-
-const HEX = new Int8Array(256).fill(-1);
-for (let d = 0; d < 10; d++) HEX[0x30 + d] = d;
-for (let d = 0; d < 6; d++) {
-  HEX[0x41 + d] = 10 + d;
-  HEX[0x61 + d] = 10 + d;
-}
-
-/** `percentDecode` (decode.ts) of `bytes` into {@link scratch}; returns the decoded length. */
-function percentDecodeInto(bytes: Uint8Array): number {
-  if (scratch.length < bytes.length) scratch = Buffer.allocUnsafe(Math.max(bytes.length, 2 * scratch.length));
-  const out = scratch;
-  const end = bytes.length;
-  let n = 0;
-  for (let i = 0; i < end; i++) {
-    const c = bytes[i];
-    if (c === 0x25 && i + 2 < end) {
-      const high = HEX[bytes[i + 1]];
-      const low = HEX[bytes[i + 2]];
-      if (high >= 0 && low >= 0) {
-        out[n++] = (high << 4) | low;
-        i += 2;
-        continue;
-      }
-    }
-    out[n++] = c === 0x2b ? 0x20 : c;
-  }
-  return n;
-}
 
 function skipSpace(b: Uint8Array, i: number, end: number): number {
   while (i < end) {

@@ -120,6 +120,8 @@ function randomBody(random: () => number): Buffer {
   ];
   if (random() < 0.1) fields.push([pick(fields)[0], '{}']); // a field given twice
   if (random() < 0.1) fields.push(['extra', '1']);
+  // Odd parts: no '=', empty, long or encoded names, a name that decodes to a field's.
+  const odd = ['', 'v', 'path', 'x'.repeat(21), `${'x'.repeat(22)}=1`, `${'%41'.repeat(8)}=2`, 'hea%64ers=%7B%7D', 'da+y=3', 'p%C3%A4th=1', 'c%6f%6fkies=%7B%7D', '=v'];
 
   for (let k = fields.length - 1; k > 0 && random() < 0.3; k--) {
     const j = Math.floor(random() * (k + 1));
@@ -129,6 +131,7 @@ function randomBody(random: () => number): Buffer {
   let body = fields
     .map(([name, value], k) => `${random() < 0.05 ? encode(random, name) : name}=${k === big ? BIG : encode(random, value)}`)
     .join('&');
+  if (random() < 0.2) body = random() < 0.5 ? `${pick(odd)}&${body}` : `${body}&${pick(odd)}`;
   if (random() < 0.1) {
     // A few random byte edits anywhere.
     const bytes = Buffer.from(body);
