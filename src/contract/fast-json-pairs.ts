@@ -22,6 +22,8 @@ export function fastJsonPairs(encoded: Uint8Array, numbers: 'text' | 'value', bu
   const size = percentDecodeInto(encoded, 0, encoded.length);
   if (size > budget.left) return undefined;
   const b = scratch();
+  // One native latin1 copy of the whole value; ASCII strings are slices of it (its characters are the bytes).
+  const view = latin1(0, size);
   const pairs: Array<[string, string | number]> = [];
   let spent = 0;
   let i = skipSpace(b, 0, size);
@@ -44,7 +46,7 @@ export function fastJsonPairs(encoded: Uint8Array, numbers: 'text' | 'value', bu
       } else {
         const end = numberEnd(b, i, size);
         if (end < 0) return undefined;
-        const source = latin1(i, end);
+        const source = view.slice(i, end);
         value = numbers === 'value' ? Number(source) : source;
         i = end;
       }
@@ -82,7 +84,7 @@ export function fastJsonPairs(encoded: Uint8Array, numbers: 'text' | 'value', bu
     if (k >= size) return undefined;
     stringEnd = k + 1;
     spent += k - start;
-    const inner = ascii ? latin1(start, k) : decodeSurrogateEscape(b.subarray(start, k));
+    const inner = ascii ? view.slice(start, k) : decodeSurrogateEscape(b.subarray(start, k));
     if (!escaped) return inner;
     // As the general parser does: the literal's decoded text through JSON.parse (escapes, \u, ...).
     try {
