@@ -15,12 +15,15 @@ export function scratch(): Buffer {
   return buffer;
 }
 
-type Latin1Slice = (this: Buffer, start: number, end: number) => string;
-const nativeLatin1 = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
+/** Node's native latin1 slice (on every Buffer, though undocumented); `toString('latin1', ...)` where absent. */
+interface Latin1Sliceable {
+  latin1Slice(start: number, end: number): string;
+}
+const HAS_LATIN1_SLICE = typeof (Buffer.prototype as unknown as Partial<Latin1Sliceable>).latin1Slice === 'function';
 
-/** Bytes [start, end) of the scratch as latin1 (ASCII here): Node's native slice, without `toString`'s dispatch. */
+/** Bytes [start, end) of the scratch as latin1 (ASCII here), without `toString`'s encoding dispatch. */
 export function latin1(start: number, end: number): string {
-  return nativeLatin1 !== undefined ? nativeLatin1.call(buffer, start, end) : buffer.toString('latin1', start, end);
+  return HAS_LATIN1_SLICE ? (buffer as unknown as Latin1Sliceable).latin1Slice(start, end) : buffer.toString('latin1', start, end);
 }
 
 const HEX = new Int8Array(256).fill(-1);

@@ -85,6 +85,24 @@ function objectField(value: Uint8Array, field: string, numbers: 'text' | 'value'
 }
 
 const IS_V2_FIELD = new Set<string>(V2_FIELDS);
+/** Every field name we read, with its bytes: most bodies spell names plainly. */
+const FIELD_NAMES = [...KNOWN_FIELDS.keys(), ...V2_FIELDS].map((name) => [name, Buffer.from(name, 'latin1')] as const);
+
+/**
+ * The decoded name in bytes [start, end), as far as telling fields apart goes: a field's own name
+ * when the bytes spell it plainly, the decoded text when they hold an escape (`%61rgs` is `args`),
+ * and '' for any other plain name (no field of ours, so nothing asks which one it is).
+ */
+function fieldName(bytes: Uint8Array, start: number, end: number): string {
+  for (const [name, spelled] of FIELD_NAMES) {
+    if (spelled.length !== end - start) continue;
+    let k = 0;
+    while (k < spelled.length && bytes[start + k] === spelled[k]) k++;
+    if (k === spelled.length) return name;
+  }
+  for (let i = start; i < end; i++) if (bytes[i] === 0x25 || bytes[i] === 0x2b) return decodedText(percentDecodeInto(bytes, start, end));
+  return '';
+}
 
 /**
  * Parses a properly url-encoded body (what our own Lua client sends): `&`-separated `name=value`
@@ -110,7 +128,7 @@ export function parseUrlEncodedBody(bytes: Uint8Array, budget: TextBudget = new 
       const nameLimit = Math.min(end, start + LONGEST_NAME_BYTES + 1);
       while (eq < nameLimit && bytes[eq] !== 0x3d) eq++; // '='
       const hasValue = eq < nameLimit;
-      const name = hasValue || end - start <= LONGEST_NAME_BYTES ? decodedText(percentDecodeInto(bytes, start, eq)) : '';
+      const name = hasValue || end - start <= LONGEST_NAME_BYTES ? fieldName(bytes, start, eq) : '';
       const reader = KNOWN_FIELDS.get(name);
       const isV2 = reader === undefined && IS_V2_FIELD.has(name);
       if (reader !== undefined || isV2) {
