@@ -1,27 +1,44 @@
 import { RequestFormatError } from '../errors';
-import { decodeFormComponent, decodeSurrogateEscape, percentDecode } from './decode';
+import { decodeSurrogateEscape, percentDecode } from './decode';
+import { fastJsonPairs } from './fast-json-pairs';
+import { decodedText, percentDecodeInto } from './form-scratch';
 import { parseJsonPairs, parseStringLiteral } from './json-pairs';
 import { MODEL_LIMITS, shortField, TextBudget } from './model-limits';
 import { V2_FIELDS, type RawRequestFields, type V2Field } from './raw-fields';
 
-type FieldReader = (fields: RawRequestFields, value: Uint8Array, budget: TextBudget) => void;
+/** Reads the value held in bytes [start, end) of the body into `fields`. */
+type FieldReader = (fields: RawRequestFields, bytes: Uint8Array, start: number, end: number, budget: TextBudget) => void;
 
 /** A scalar field: decoded within the budget (a few bytes past it, so a cut finds a character boundary). */
-const text = (value: Uint8Array, budget: TextBudget): string => budget.take(percentDecode(value, budget.left + 4));
+function text(bytes: Uint8Array, start: number, end: number, budget: TextBudget): string {
+  // Common case: the whole value fits in the budget, decoded in the scratch buffer.
+  if (end - start <= 3 * budget.left) {
+    const length = percentDecodeInto(bytes, start, end);
+    if (length <= budget.left) {
+      budget.spend(length);
+      return decodedText(length);
+    }
+  }
+  return budget.take(percentDecode(bytes.subarray(start, end), budget.left + 4));
+}
+
 /** A short field checked by shape (method, hour, day, v), outside the budget. */
-const short = (value: Uint8Array): string => shortField(percentDecode(value, MODEL_LIMITS.maxShortFieldBytes));
+function short(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= MODEL_LIMITS.maxShortFieldBytes) return decodedText(percentDecodeInto(bytes, start, end));
+  return shortField(percentDecode(bytes.subarray(start, end), MODEL_LIMITS.maxShortFieldBytes));
+}
 
 /** The fields we know; anything else (newer clients' additions) is ignored. */
 const KNOWN_FIELDS = new Map<string, FieldReader>([
-  ['method', (f, v) => (f.method = short(v))],
-  ['path', (f, v, b) => (f.path = text(v, b))],
-  ['args', (f, v, b) => (f.args = jsonPairsOfBytes(percentDecode(v), 'args', 'text', b))],
-  ['files', (f, v, b) => (f.files = jsonPairsOfBytes(percentDecode(v), 'files', 'text', b))],
-  ['sizes', (f, v, b) => (f.sizes = jsonPairsOfBytes(percentDecode(v), 'sizes', 'text', b))],
-  ['hour', (f, v) => (f.hour = short(v))],
-  ['day', (f, v) => (f.day = short(v))],
-  ['body', (f, v, b) => (f.body = text(v, b))],
-  ['v', (f, v) => (f.v = short(v))],
+  ['method', (f, v, s, e) => (f.method = short(v, s, e))],
+  ['path', (f, v, s, e, b) => (f.path = text(v, s, e, b))],
+  ['args', (f, v, s, e, b) => (f.args = objectField(v.subarray(s, e), 'args', 'text', b) as Array<[string, string]>)],
+  ['files', (f, v, s, e, b) => (f.files = objectField(v.subarray(s, e), 'files', 'text', b) as Array<[string, string]>)],
+  ['sizes', (f, v, s, e, b) => (f.sizes = objectField(v.subarray(s, e), 'sizes', 'text', b) as Array<[string, string]>)],
+  ['hour', (f, v, s, e) => (f.hour = short(v, s, e))],
+  ['day', (f, v, s, e) => (f.day = short(v, s, e))],
+  ['body', (f, v, s, e, b) => (f.body = text(v, s, e, b))],
+  ['v', (f, v, s, e) => (f.v = short(v, s, e))],
 ]);
 
 /** Where the rest of an object goes after MODEL_LIMITS.maxPairs pairs (numbers-only fields drop it). */
@@ -62,7 +79,30 @@ function jsonPairsOfBytes(raw: Uint8Array, field: string, numbers: 'text' | 'val
   });
 }
 
+/** A JSON pairs field: the fast path when it can answer, the general parser otherwise. */
+function objectField(value: Uint8Array, field: string, numbers: 'text' | 'value', budget: TextBudget): Array<[string, string | number]> {
+  return fastJsonPairs(value, numbers, budget) ?? jsonPairsOfBytes(percentDecode(value), field, numbers, budget);
+}
+
 const IS_V2_FIELD = new Set<string>(V2_FIELDS);
+/** Every field name we read, with its bytes: most bodies spell names plainly. */
+const FIELD_NAMES = [...KNOWN_FIELDS.keys(), ...V2_FIELDS].map((name) => [name, Buffer.from(name, 'latin1')] as const);
+
+/**
+ * The decoded name in bytes [start, end), as far as telling fields apart goes: a field's own name
+ * when the bytes spell it plainly, the decoded text when they hold an escape (`%61rgs` is `args`),
+ * and '' for any other plain name (no field of ours, so nothing asks which one it is).
+ */
+function fieldName(bytes: Uint8Array, start: number, end: number): string {
+  for (const [name, spelled] of FIELD_NAMES) {
+    if (spelled.length !== end - start) continue;
+    let k = 0;
+    while (k < spelled.length && bytes[start + k] === spelled[k]) k++;
+    if (k === spelled.length) return name;
+  }
+  for (let i = start; i < end; i++) if (bytes[i] === 0x25 || bytes[i] === 0x2b) return decodedText(percentDecodeInto(bytes, start, end));
+  return '';
+}
 
 /**
  * Parses a properly url-encoded body (what our own Lua client sends): `&`-separated `name=value`
@@ -77,28 +117,30 @@ const IS_V2_FIELD = new Set<string>(V2_FIELDS);
 export function parseUrlEncodedBody(bytes: Uint8Array, budget: TextBudget = new TextBudget()): RawRequestFields {
   const fields: RawRequestFields = {};
   const seen = new Set<string>();
-  const v2Values: Array<[V2Field, Uint8Array]> = []; // decoded only when v=2
+  const v2Values: Array<[V2Field, number, number]> = []; // decoded only when v=2
   let start = 0;
   while (start <= bytes.length) {
     let end = bytes.indexOf(0x26, start); // '&'
     if (end < 0) end = bytes.length;
     if (end > start) {
-      const part = bytes.subarray(start, end);
-      const eq = part.indexOf(0x3d); // '='
-      const nameBytes = eq < 0 ? part : part.subarray(0, eq);
-      const name = nameBytes.length > LONGEST_NAME_BYTES ? '' : decodeFormComponent(nameBytes);
+      // A name longer than LONGEST_NAME_BYTES is no field of ours: look no further for its '='.
+      let eq = start;
+      const nameLimit = Math.min(end, start + LONGEST_NAME_BYTES + 1);
+      while (eq < nameLimit && bytes[eq] !== 0x3d) eq++; // '='
+      const hasValue = eq < nameLimit;
+      const name = hasValue || end - start <= LONGEST_NAME_BYTES ? fieldName(bytes, start, eq) : '';
       const reader = KNOWN_FIELDS.get(name);
       const isV2 = reader === undefined && IS_V2_FIELD.has(name);
       if (reader !== undefined || isV2) {
         if (seen.has(name)) throw new RequestFormatError(`field "${name}" is given twice.`);
         seen.add(name);
-        const value = eq < 0 ? part.subarray(part.length) : part.subarray(eq + 1);
-        if (isV2) v2Values.push([name as V2Field, value]);
-        else reader!(fields, value, budget);
+        const valueStart = hasValue ? eq + 1 : end;
+        if (isV2) v2Values.push([name as V2Field, valueStart, end]);
+        else reader!(fields, bytes, valueStart, end, budget);
       }
     }
     start = end + 1;
   }
-  if (fields.v === '2') for (const [name, value] of v2Values) fields[name] = jsonPairsOfBytes(percentDecode(value), name, 'value', budget);
+  if (fields.v === '2') for (const [name, from, to] of v2Values) fields[name] = objectField(bytes.subarray(from, to), name, 'value', budget);
   return fields;
 }
