@@ -11,7 +11,7 @@ import { RequestFormatError, RequestValidationError, type CrsMlError } from '../
  */
 export const OFF_THREAD_MIN_BYTES = 1024 * 1024;
 
-/** What the main thread posts: one body (copied to the thread). */
+/** What the main thread posts: one body (a copy, transferred to the thread). */
 export interface ParseJob {
   readonly id: number;
   readonly body: Uint8Array;
@@ -37,14 +37,23 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
+/**
+ * An idle thread is stopped after this long: its heap grew to hold the big bodies it parsed, and
+ * stopping it gives that memory back (a server that sees a big body now and then keeps no extra
+ * tens of MB). The next big body starts a new thread, off the main thread's time.
+ */
+const IDLE_STOP_MS = 2000;
+
 let worker: Worker | undefined;
+let idleTimer: NodeJS.Timeout | undefined;
 let lastId = 0;
 const pending = new Map<number, Pending>();
 
 /**
  * `parseRequestBody` for a big body, on one shared worker thread, so the main thread only receives
- * bytes while another client's small requests keep being answered. The body is copied to the thread
- * (one memcpy, a few ms for 16 MiB) rather than transferred, so that if the thread dies the body can
+ * bytes while another client's small requests keep being answered. The thread is handed a copy of
+ * the body it owns (one memcpy, a few ms for 16 MiB; its memory is then counted and collected by
+ * the thread's own heap), and the original is kept here, so that if the thread dies the body can
  * still be parsed here: every body gets its answer. The thread starts on first use, does not keep
  * the process alive, and is restarted after it dies; if it cannot start, bodies are parsed here.
  *
@@ -53,11 +62,14 @@ const pending = new Map<number, Pending>();
 export function parseOffThread(body: Uint8Array): Promise<MlRequest> {
   const thread = worker ?? startWorker();
   if (thread === undefined) return Promise.resolve().then(() => parseRequestBody(body));
+  clearTimeout(idleTimer);
   return new Promise((resolve, reject) => {
     const id = ++lastId;
     pending.set(id, { body, resolve, reject });
     if (pending.size === 1) thread.ref();
-    thread.postMessage({ id, body } satisfies ParseJob);
+    const copy = new Uint8Array(body.length);
+    copy.set(body);
+    thread.postMessage({ id, body: copy } satisfies ParseJob, [copy.buffer]);
   });
 }
 
@@ -83,16 +95,29 @@ function settle(result: ParseResult): void {
   const job = pending.get(result.id);
   if (job === undefined) return;
   pending.delete(result.id);
-  if (pending.size === 0) worker?.unref();
+  if (pending.size === 0) idle();
   if (result.error === undefined) return job.resolve(result.request);
   const { code, message, field } = result.error;
   const rebuild = code === undefined ? undefined : REBUILD.get(code);
   job.reject(rebuild === undefined ? new Error(message) : rebuild(message, field));
 }
 
+/** No body is being parsed: let the process exit without the thread, and stop it if it stays idle. */
+function idle(): void {
+  const thread = worker;
+  thread?.unref();
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    if (worker !== thread || pending.size > 0) return;
+    worker = undefined;
+    void thread?.terminate();
+  }, IDLE_STOP_MS).unref();
+}
+
 /** The thread died: start a new one for later bodies, and answer the pending ones. */
 function failAll(dead: Worker): void {
-  if (worker === dead) worker = undefined;
+  if (worker !== dead) return; // a thread stopped when idle had nothing pending
+  worker = undefined;
   const jobs = [...pending.values()];
   pending.clear();
   for (const job of jobs) {
@@ -104,11 +129,17 @@ function failAll(dead: Worker): void {
   }
 }
 
+/** Whether the parsing thread is running now (tests, and the idle stop's check). */
+export function parseThreadRunning(): boolean {
+  return worker !== undefined;
+}
+
 /** Stops the parsing thread (tests; a server that exits needs nothing: the thread is unref'd). */
 export async function stopParseThread(): Promise<void> {
   const running = worker;
-  worker = undefined;
-  await running?.terminate();
+  clearTimeout(idleTimer);
+  await running?.terminate(); // its 'exit' answers what was pending, here
+  if (worker === running) worker = undefined;
 }
 
 const TS_BOOTSTRAP = `

@@ -7,7 +7,7 @@ import type { MlRequest } from '../../src/contract/ml-request';
 import { parseRequestBody } from '../../src/contract/parse-request';
 import type { Logger } from '../../src/logger';
 import { createRequestListener } from '../../src/server/create-request-listener';
-import { OFF_THREAD_MIN_BYTES, parseOffThread, stopParseThread } from '../../src/server/parse-off-thread';
+import { OFF_THREAD_MIN_BYTES, parseOffThread, parseThreadRunning, stopParseThread } from '../../src/server/parse-off-thread';
 import { readBody } from '../../src/server/read-body';
 
 const MiB = 1024 * 1024;
@@ -71,6 +71,18 @@ describe('parsing big bodies on the worker thread', () => {
     await stopParseThread();
     expect(await pendingAnswer).toEqual(parsedHere(body));
     expect(await parsedThere(body)).toEqual(parsedHere(body));
+  });
+
+  it('stops the thread once it has been idle for 2 s (its heap goes with it) and starts one again for the next big body', async () => {
+    const body = BIG_BODIES[6][1];
+    expect(await parsedThere(body)).toEqual(parsedHere(body));
+    expect(parseThreadRunning()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(parseThreadRunning()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(parseThreadRunning()).toBe(false);
+    expect(await parsedThere(body)).toEqual(parsedHere(body));
+    expect(parseThreadRunning()).toBe(true);
   });
 
   it('keeps lone surrogates (surrogateescape) across the thread boundary', async () => {
@@ -141,13 +153,15 @@ describe('a server receiving big bodies', () => {
     expect(chunked).toEqual(expected);
   });
 
-  it('hands a big body to the parser in one shared buffer, filled as it arrives; small bodies as before', async () => {
+  it('hands a big body to the parser in one buffer of its own, filled as it arrives; small bodies as before', async () => {
     bodies.length = 0;
     const big = BIG_BODIES[1][1];
     await post(big, { 'x-inspect': '1' });
     await post(gzipSync(big), { 'x-inspect': '1', 'content-encoding': 'gzip' });
     await post(Buffer.from('method=GET&path=/&args={}&hour=07&day=29'), { 'x-inspect': '1' });
-    expect(bodies.map((b) => b.buffer instanceof SharedArrayBuffer)).toEqual([true, true, false]);
+    // Big bodies fill one buffer of their own (never a shared one: see BigBody); a small one is a join or a pooled chunk.
+    expect(bodies.map((b) => b.buffer instanceof SharedArrayBuffer)).toEqual([false, false, false]);
+    expect([bodies[0].byteOffset, bodies[1].byteOffset]).toEqual([0, 0]);
     expect([bodies[0].equals(big), bodies[1].equals(big)]).toEqual([true, true]);
     expect(bodies[0].buffer.byteLength).toBe(big.length); // sized by Content-Length
   });
