@@ -26,7 +26,7 @@ run('operations checks on a real server process', () => {
       '# Operations checks: full run',
       '',
       `Written by \`CRS_ML_OPS_FULL=1 npx jest test/operations/ops-checks\` on ${new Date().toISOString().slice(0, 10)}`,
-      '(2 shared cores, 8 engineers at work: timings are indicative). The same checks run reduced in CI.',
+      '(2 cores, an otherwise idle machine; the server with the default allocator settings). The same checks run reduced in CI.',
       '',
       ...Object.entries(results).flatMap(([name, value]) => [`## ${name}`, '', '```json', JSON.stringify(value, null, 2), '```', '']),
     ].join('\n');

@@ -21,6 +21,8 @@ export interface FuzzResult {
   readonly rssStartMb: number;
   readonly rssEndMb: number;
   readonly rssPeakMb: number;
+  /** How long RSS took to come back within 20 % of its start after the last body (30 s at most). */
+  readonly settleMs: number;
   readonly seconds: number;
   readonly errorLogLines: number;
   readonly examples: string[];
@@ -65,7 +67,8 @@ export async function fuzzCheck(bodies: number, concurrency = 8, hugeUnit = 1024
     agent.destroy();
     // Give the heap a few seconds to settle after the last body (polled, so a quick settle ends early).
     let rssEnd = server.rss();
-    for (let waited = 0; waited < 6000 && rssEnd > rssStart * 1.2; waited += 500) {
+    let settleMs = 0;
+    for (; settleMs < 30000 && rssEnd > rssStart * 1.2; settleMs += 500) {
       await sleep(500);
       rssEnd = server.rss();
     }
@@ -80,6 +83,7 @@ export async function fuzzCheck(bodies: number, concurrency = 8, hugeUnit = 1024
       rssStartMb: mb(rssStart),
       rssEndMb: mb(rssEnd),
       rssPeakMb: mb(rssPeak),
+      settleMs,
       seconds,
       errorLogLines: server.log.split('\n').filter((l) => / error /.test(l)).length,
       examples,
