@@ -4,6 +4,7 @@ import { parseRequestBody } from '../../src/contract/parse-request';
 import { toMlRequest } from '../../src/contract/request.dto';
 import { parseUrlEncodedBody } from '../../src/contract/urlencoded-body';
 import { referenceParseUrlEncodedBody } from './reference/urlencoded-body';
+import { prng } from '../helpers/prng';
 
 /**
  * Differential test of the url-encoded parser's fast path: on randomized and mutated v2 bodies
@@ -13,17 +14,6 @@ import { referenceParseUrlEncodedBody } from './reference/urlencoded-body';
  * truncation, or the same error class and message.
  */
 
-/** Seeded PRNG (mulberry32), so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Outcome = { fields: unknown; left: number; truncated: boolean } | { error: string; message: string };
 
@@ -144,7 +134,7 @@ function randomBody(random: () => number): Buffer {
 
 describe('the url-encoded fast path agrees with the reference parser', () => {
   it('on 2,500 randomized v2 bodies, with the full budget and with tight ones', () => {
-    const random = rng(20261205);
+    const random = prng(20261205);
     const spy = jest.spyOn(fast, 'fastJsonPairs');
     let fastAnswers = 0;
     for (let n = 0; n < 2500; n++) {

@@ -1,7 +1,7 @@
 import type { Estimator } from '../base';
 import { buildPreprocessor } from './analyzer';
 import { CountVectorizer, type CountVectorizerState } from './count-vectorizer';
-import { NgramTrie } from './ngram-trie';
+import { NgramTrie, toCodePoints } from './ngram-trie';
 import { collapseWhitespace, pythonSplit } from './python-text';
 import type { TfidfTransformerState } from './tfidf-transformer';
 
@@ -138,21 +138,11 @@ export class FastTfidfRows {
 
   /** Writes `text`'s code points into `cps`, with a space before and after when asked (char_wb); returns their number. */
   private codePoints(text: string, before: number, after: number): number {
-    if (this.cps.length < text.length + before + after) this.cps = new Int32Array(2 * (text.length + before + after));
+    const needed = text.length + before + after;
+    if (this.cps.length < needed) this.cps = new Int32Array(2 * needed);
     const cps = this.cps;
-    let n = 0;
-    if (before === 1) cps[n++] = 0x20;
-    for (let u = 0; u < text.length; u++) {
-      let c = text.charCodeAt(u);
-      if (c >= 0xd800 && c <= 0xdbff && u + 1 < text.length) {
-        const d = text.charCodeAt(u + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-          u++;
-        }
-      }
-      cps[n++] = c;
-    }
+    if (before === 1) cps[0] = 0x20;
+    let n = toCodePoints(text, cps, cps.length, before);
     if (after === 1) cps[n++] = 0x20;
     return n;
   }

@@ -149,10 +149,11 @@ export class NgramTrie {
 
 /**
  * Writes the code points of `text` (a surrogate pair is one, a lone surrogate one by itself, as
- * Python's `str` indexes) into `out`; returns their number, or -1 when there are more than `max`.
+ * Python's `str` indexes) into `out` from index `at`; returns the index after the last one, or -1
+ * when that would pass `max`.
  */
-export function toCodePoints(text: string, out: Int32Array, max: number): number {
-  let n = 0;
+export function toCodePoints(text: string, out: Int32Array, max: number, at = 0): number {
+  let n = at;
   for (let u = 0; u < text.length; u++) {
     if (n === max) return -1;
     let c = text.charCodeAt(u);

@@ -1,17 +1,8 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import type { Exchange } from './client';
+import { prng } from '../../helpers/prng';
 
-/** mulberry32: a small seeded PRNG, so a failing body can be regenerated from its index. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 const NASTY = ['&', '+', '%', '"', "'", '=', '\n', '$#$', '%00', '{', '}', '\\', '<script>', ' OR 1=1--', '../../etc/passwd', 'é', '\u{1F600}'];
 

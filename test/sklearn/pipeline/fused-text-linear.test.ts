@@ -11,6 +11,7 @@ import { buildAnalyzer, type AnalyzerState } from '../../../src/sklearn/text/ana
 import { CountVectorizer } from '../../../src/sklearn/text/count-vectorizer';
 import { TfidfTransformer, type TfidfTransformerState } from '../../../src/sklearn/text/tfidf-transformer';
 import { TfidfVectorizer } from '../../../src/sklearn/text/tfidf-vectorizer';
+import { prng } from '../../helpers/prng';
 
 /**
  * The fused text scorer (char n-gram TF-IDF -> linear classifier, straight from the texts) must give
@@ -62,16 +63,6 @@ describe('committed text pipelines that fuse give the general path bit for bit',
   it('finds fused pipelines among the fixtures', () => expect(fused).toBeGreaterThanOrEqual(3));
 });
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = ['a', 'b', 'c', 'A', 'B', ' ', '  ', '\t', "'", '=', '1', '<', '/', 'é', 'Σ', '😀', '\udc80', '\x85'];
 
@@ -130,7 +121,7 @@ describe('generated vectorizers: every analyzer option fused equals the general 
       [false, true, 3],
     ] as const) {
       const name = `${s.analyzer} ${s.range.join('-')} ${JSON.stringify(s.tfidf)} lowercase=${lowercase} binary=${binary} classes=${classes}`;
-      const rand = random(seed++);
+      const rand = prng(seed++);
       it(name, () => {
         const vec = vectorizer(rand, s.analyzer, [...s.range], s.tfidf, lowercase, binary);
         const final = classifier(rand, vec.nFeaturesOut, classes);
@@ -144,7 +135,7 @@ describe('generated vectorizers: every analyzer option fused equals the general 
   }
 
   it('a FeatureUnion of char and char_wb parts with transformer_weights', () => {
-    const rand = random(99);
+    const rand = prng(99);
     const a = vectorizer(rand, 'char', [1, 4], { norm: 'l2', use_idf: true, sublinear_tf: true }, true, false);
     const b = vectorizer(rand, 'char_wb', [2, 5], { norm: 'l2', use_idf: true, sublinear_tf: false }, true, false);
     const union = new FeatureUnion('sklearn.pipeline.FeatureUnion', [
@@ -159,7 +150,7 @@ describe('generated vectorizers: every analyzer option fused equals the general 
   });
 
   it('a FeatureUnion of a word part (its own transform) and a char part', () => {
-    const rand = random(42);
+    const rand = prng(42);
     const wordState = { analyzer: 'word', lowercase: true, strip_accents: null, token_pattern: '(?u)\\b\\w\\w+\\b', stop_words: null, ngram_range: [1, 2] as [number, number] };
     const analyze = buildAnalyzer(wordState);
     const vocabulary = new Map<string, number>();
@@ -182,7 +173,7 @@ describe('generated vectorizers: every analyzer option fused equals the general 
   });
 
   it('leaves word analyzers and mismatched widths to the general path', () => {
-    const rand = random(7);
+    const rand = prng(7);
     const char = vectorizer(rand, 'char', [1, 2], null, true, false);
     expect(fuseTextLinear([char], classifier(rand, char.nFeaturesOut + 1, 2))).toBeUndefined();
     const word = new CountVectorizer('sklearn.feature_extraction.text.CountVectorizer', {
@@ -193,7 +184,7 @@ describe('generated vectorizers: every analyzer option fused equals the general 
   });
 
   it('refuses non-finite features as the general path does (a tampered idf_)', () => {
-    const rand = random(3);
+    const rand = prng(3);
     const vec = vectorizer(rand, 'char', [1, 2], { norm: 'l2', use_idf: true, sublinear_tf: false }, true, false);
     (vec.tfidfSettings!.idf_ as Float64Array).fill(Infinity);
     const final = classifier(rand, vec.nFeaturesOut, 2);
