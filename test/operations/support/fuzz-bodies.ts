@@ -2,8 +2,6 @@ import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:
 import type { Exchange } from './client';
 import { prng } from '../../helpers/prng';
 
-
-
 const NASTY = ['&', '+', '%', '"', "'", '=', '\n', '$#$', '%00', '{', '}', '\\', '<script>', ' OR 1=1--', '../../etc/passwd', 'é', '\u{1F600}'];
 
 function value(rand: () => number, maxLength: number): string {
