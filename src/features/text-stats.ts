@@ -5,16 +5,9 @@
 
 /** `len(text)` in Python: code points, a lone surrogate counting as one. */
 export function codePointLength(text: string): number {
-  let length = text.length;
-  for (let i = 0; i < text.length - 1; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        length--;
-        i++;
-      }
-    }
+  let length = 0;
+  for (let i = 0; i < text.length; i++, length++) {
+    if (text.codePointAt(i)! > 0xffff) i++;
   }
   return length;
 }
@@ -35,14 +28,9 @@ export function asciiLower(text: string): string {
  */
 export function forEachCodePoint(text: string, visit: (code: number) => void): void {
   for (let i = 0; i < text.length; i++) {
-    let code = text.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-      }
-    }
+    // codePointAt joins a valid pair and returns a lone surrogate as it is, as Python counts.
+    const code = text.codePointAt(i)!;
+    if (code > 0xffff) i++;
     visit(code);
   }
 }

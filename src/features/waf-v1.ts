@@ -227,14 +227,8 @@ function valueCharacterFeatures(values: readonly string[]): number[] {
     let length = 0;
     for (let i = 0; i < value.length; i++) {
       // One code point, as Python iterates a str: a valid surrogate pair is one, a lone surrogate itself.
-      let code = value.charCodeAt(i);
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length) {
-        const next = value.charCodeAt(i + 1);
-        if (next >= 0xdc00 && next <= 0xdfff) {
-          code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
-          i++;
-        }
-      }
+      const code = value.codePointAt(i)!;
+      if (code > 0xffff) i++;
       length++;
       own.add(code);
       all.add(code);

@@ -109,11 +109,7 @@ function codePointOffsets(text: string): Int32Array {
   let n = 0;
   for (let u = 0; u < text.length; u++) {
     at[n++] = u;
-    const c = text.charCodeAt(u);
-    if (c >= 0xd800 && c <= 0xdbff && u + 1 < text.length) {
-      const d = text.charCodeAt(u + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) u++;
-    }
+    if (text.codePointAt(u)! > 0xffff) u++; // a valid surrogate pair is one code point
   }
   at[n] = text.length;
   return at.subarray(0, n + 1);

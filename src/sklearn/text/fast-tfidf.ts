@@ -126,12 +126,12 @@ export class FastTfidfRows {
     const text = collapseWhitespace(this.preprocess(doc));
     if (this.state.analyzer === 'char') {
       const len = this.codePoints(text, 0, 0);
-      return trie.countChar(this.cps, len, minN, maxN, this.counts, this.columns, 0);
+      return trie.count(this.cps, len, minN, maxN, false, this.counts, this.columns, 0);
     }
     let n = 0;
     for (const word of pythonSplit(text)) {
       const len = this.codePoints(word, 1, 1);
-      n = trie.countWord(this.cps, 0, len, minN, maxN, this.counts, this.columns, n);
+      n = trie.count(this.cps, len, minN, maxN, true, this.counts, this.columns, n);
     }
     return n;
   }

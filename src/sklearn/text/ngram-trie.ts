@@ -89,11 +89,14 @@ export class NgramTrie {
   }
 
   /**
-   * sklearn's `_char_ngrams` counted: every n-gram of `minN..maxN` code points of `cps[0..len)`.
-   * Counts go to `counts[column]`; each column seen for the first time is appended to `touched`.
+   * Counts the n-grams of `minN..maxN` code points of `cps[0..len)` that the vocabulary holds:
+   * sklearn's `_char_ngrams` of a whole text, or with `paddedWord` its `_char_wb_ngrams` of one
+   * space-padded word, which also counts the whole word once when `maxN` reaches its length (even
+   * below `minN`, as sklearn's loop emits it before breaking). Counts go to `counts[column]`; each
+   * column seen for the first time is appended to `touched`.
    * @returns the new length of `touched`
    */
-  countChar(cps: Int32Array, len: number, minN: number, maxN: number, counts: Int32Array, touched: Int32Array, nTouched: number): number {
+  count(cps: Int32Array, len: number, minN: number, maxN: number, paddedWord: boolean, counts: Int32Array, touched: Int32Array, nTouched: number): number {
     const { slots, mask } = this;
     for (let start = 0; start < len; start++) {
       const last = Math.min(len, start + maxN);
@@ -109,37 +112,8 @@ export class NgramTrie {
         if (p === EMPTY) break;
         node = slots[STRIDE * s + 2];
         const column = slots[STRIDE * s + 3];
-        if (column >= 0 && i - start + 1 >= minN && counts[column]++ === 0) touched[nTouched++] = column;
-      }
-    }
-    return nTouched;
-  }
-
-  /**
-   * sklearn's `_char_wb_ngrams` counted for one space-padded word `cps[from..to)`: every n-gram of
-   * `minN..maxN` code points shorter than the word, and the whole word once when `maxN` reaches
-   * its length (even below `minN`, as sklearn's loop emits it before breaking).
-   * @returns the new length of `touched`
-   */
-  countWord(cps: Int32Array, from: number, to: number, minN: number, maxN: number, counts: Int32Array, touched: Int32Array, nTouched: number): number {
-    const { slots, mask } = this;
-    const len = to - from;
-    for (let start = from; start < to; start++) {
-      const last = Math.min(to, start + maxN);
-      let node = 0;
-      for (let i = start; i < last; i++) {
-        const cp = cps[i];
-        let s = slotOf(node, cp, mask);
-        let p = slots[STRIDE * s];
-        while (p !== EMPTY && (p !== node || slots[STRIDE * s + 1] !== cp)) {
-          s = (s + 1) & mask;
-          p = slots[STRIDE * s];
-        }
-        if (p === EMPTY) break;
-        node = slots[STRIDE * s + 2];
-        const column = slots[STRIDE * s + 3];
         const n = i - start + 1;
-        const emitted = n < len ? n >= minN : start === from;
+        const emitted = n >= minN || (paddedWord && n === len);
         if (column >= 0 && emitted && counts[column]++ === 0) touched[nTouched++] = column;
       }
     }
@@ -156,14 +130,8 @@ export function toCodePoints(text: string, out: Int32Array, max: number, at = 0)
   let n = at;
   for (let u = 0; u < text.length; u++) {
     if (n === max) return -1;
-    let c = text.charCodeAt(u);
-    if (c >= 0xd800 && c <= 0xdbff && u + 1 < text.length) {
-      const d = text.charCodeAt(u + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        u++;
-      }
-    }
+    const c = text.codePointAt(u)!; // a valid pair joined, a lone surrogate as it is
+    if (c > 0xffff) u++;
     out[n++] = c;
   }
   return n;
