@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseRequestBody } from '../contract/parse-request';
 import type { MlRequest } from '../contract/ml-request';
+import { mappedBuffer } from './mapped-buffer';
 import { RequestFormatError, RequestValidationError, type CrsMlError } from '../errors';
 
 /**
@@ -14,13 +15,18 @@ export const OFF_THREAD_MIN_BYTES = 1024 * 1024;
 /** What the main thread posts: one body (a copy, transferred to the thread). */
 export interface ParseJob {
   readonly id: number;
-  readonly body: Uint8Array;
+  readonly body: Uint8Array<ArrayBuffer>;
 }
 
-/** What the parsing thread posts back: the request, or the error as plain data. */
-export type ParseResult =
-  | { readonly id: number; readonly request: MlRequest; readonly error?: undefined }
-  | { readonly id: number; readonly error: { readonly code?: string; readonly message: string; readonly field?: string } };
+/**
+ * What the parsing thread posts back: the request, or the error as plain data, and the body it was
+ * given, transferred back: the thread's heap rarely collects, so a body it kept would stay resident
+ * until then; the main thread drops it at once.
+ */
+export type ParseResult = { readonly id: number; readonly body: Uint8Array<ArrayBuffer> } & (
+  | { readonly request: MlRequest; readonly error?: undefined }
+  | { readonly error: { readonly code?: string; readonly message: string; readonly field?: string } }
+);
 
 /**
  * The parse errors, rebuilt on the main thread from their code: the same class, code and message
@@ -52,9 +58,9 @@ const pending = new Map<number, Pending>();
 /**
  * `parseRequestBody` for a big body, on one shared worker thread, so the main thread only receives
  * bytes while another client's small requests keep being answered. The thread is handed a copy of
- * the body it owns (one memcpy, a few ms for 16 MiB; its memory is then counted and collected by
- * the thread's own heap), and the original is kept here, so that if the thread dies the body can
- * still be parsed here: every body gets its answer. The thread starts on first use, does not keep
+ * the body (one memcpy, a few ms for 16 MiB), which it hands back with its answer, and the original
+ * is kept here, so that if the thread dies the body can still be parsed here: every body gets its
+ * answer. The thread starts on first use, does not keep
  * the process alive, and is restarted after it dies; if it cannot start, bodies are parsed here.
  *
  * Resolves with exactly what `parseRequestBody(body)` returns; rejects with exactly what it throws.
@@ -67,7 +73,7 @@ export function parseOffThread(body: Uint8Array): Promise<MlRequest> {
     const id = ++lastId;
     pending.set(id, { body, resolve, reject });
     if (pending.size === 1) thread.ref();
-    const copy = new Uint8Array(body.length);
+    const copy = mappedBuffer(body.length);
     copy.set(body);
     thread.postMessage({ id, body: copy } satisfies ParseJob, [copy.buffer]);
   });

@@ -7,7 +7,7 @@ import type { ParseJob, ParseResult } from './parse-off-thread';
 /**
  * The body-parsing thread of {@link parseOffThread}: runs `parseRequestBody` on each body it is
  * given and posts back the parsed request (bounded by MODEL_LIMITS, so small) or the error's code,
- * message and field. Nothing else runs here: no model, no logging.
+ * message and field, with the body itself. Nothing else runs here: no model, no logging.
  *
  * The thread lowers its own priority (nice 19; Linux gives threads their own nice value), so on a
  * core it shares with the main thread, small requests are answered first and big bodies wait.
@@ -21,11 +21,12 @@ try {
 parentPort!.on('message', ({ id, body }: ParseJob) => {
   let result: ParseResult;
   try {
-    result = { id, request: parseRequestBody(body) };
+    result = { id, body, request: parseRequestBody(body) };
   } catch (error) {
     const { code, message, field } = error as { code?: unknown; message?: unknown; field?: unknown };
     result = {
       id,
+      body,
       error: {
         code: typeof code === 'string' ? code : undefined,
         message: typeof message === 'string' ? message : String(error),
@@ -33,5 +34,5 @@ parentPort!.on('message', ({ id, body }: ParseJob) => {
       },
     };
   }
-  parentPort!.postMessage(result);
+  parentPort!.postMessage(result, [body.buffer]); // the body goes back (see ParseResult)
 });
