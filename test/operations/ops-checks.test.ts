@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { fuzzCheck, graceCutCheck, reloadCheck, sigtermCheck, workersCheck } from './support/checks';
 import { cannotRun, ServerUnderTest, REPO_ROOT } from './support/server-process';
 
@@ -20,13 +21,14 @@ run('operations checks on a real server process', () => {
 
   afterAll(() => ServerUnderTest.stopAll());
 
+  const loadAtStart = loadavg()[0];
   afterAll(() => {
     if (!FULL) return;
     const body = [
       '# Operations checks: full run',
       '',
       `Written by \`CRS_ML_OPS_FULL=1 npx jest test/operations/ops-checks\` on ${new Date().toISOString().slice(0, 10)}`,
-      '(2 cores, an otherwise idle machine; the server with the default allocator settings). The same checks run reduced in CI.',
+      `(${cpus().length} cores, load average ${loadAtStart.toFixed(2)} at the start and ${loadavg()[0].toFixed(2)} at the end; the server with the default allocator settings). The same checks run reduced in CI.`,
       '',
       ...Object.entries(results).flatMap(([name, value]) => [`## ${name}`, '', '```json', JSON.stringify(value, null, 2), '```', '']),
     ].join('\n');
