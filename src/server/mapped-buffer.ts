@@ -15,5 +15,12 @@ const ALWAYS_MAPPED_BYTES = 33 * 1024 * 1024;
  * not memory.
  */
 export function mappedBuffer(size: number): Buffer<ArrayBuffer> {
-  return Buffer.from(new ArrayBuffer(Math.max(size, ALWAYS_MAPPED_BYTES)), 0, size);
+  let reserved: ArrayBuffer;
+  try {
+    reserved = new ArrayBuffer(Math.max(size, ALWAYS_MAPPED_BYTES));
+  } catch {
+    // Strict overcommit (vm.overcommit_memory=2) charges the whole reservation: fall back to the size.
+    reserved = new ArrayBuffer(size);
+  }
+  return Buffer.from(reserved, 0, size);
 }
