@@ -20,16 +20,16 @@ import type { MlRequest } from '../contract/ml-request';
 import type { FeatureExtractor } from './feature-extractor';
 import { asciiLower, codePointLength, countMatches, countSubstring, forEachCodePoint, log2Int } from './text-stats';
 import {
-  PATTERN_HINTS,
+  PATTERN_TRIGGERS,
   PATTERNS,
   RE_ENTITY,
   RE_HEX,
   RE_PERCENT,
   RE_UNICODE,
-  RE_WORD,
   SCRIPT_EXT,
   SENSITIVE_EXT,
   STATIC_EXT,
+  VALUE_PATTERN_TRIGGERS,
   WORD_FAMILIES,
 } from './waf-v1-vocabulary';
 
@@ -106,6 +106,59 @@ const FAMILIES_OF_WORD = new Map<string, number[]>();
 WORD_FAMILIES.forEach((family, i) => {
   for (const word of family) FAMILIES_OF_WORD.set(word, [...(FAMILIES_OF_WORD.get(word) ?? []), i]);
 });
+const WORD_LENGTHS = [...FAMILIES_OF_WORD.keys()].map((word) => word.length);
+const SHORTEST_WORD = Math.min(...WORD_LENGTHS);
+const LONGEST_WORD = Math.max(...WORD_LENGTHS);
+/** `[a-z0-9_]`, the characters of RE_WORD. */
+const WORD_CHAR = asciiTable('abcdefghijklmnopqrstuvwxyz0123456789_');
+
+/**
+ * Adds the family counts of the words of a lowercased `text`: `text.match(RE_WORD)` and a lookup
+ * per word, without building the array of words or looking up a word too short or too long to be
+ * one of ours.
+ */
+function countWords(text: string, counts: number[]): void {
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 128;
+    if (code < 128 && WORD_CHAR[code] === 1) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start < 0) continue;
+    const length = i - start;
+    if (length >= SHORTEST_WORD && length <= LONGEST_WORD) {
+      const families = FAMILIES_OF_WORD.get(text.slice(start, i));
+      if (families !== undefined) for (const f of families) counts[f]++;
+    }
+    start = -1;
+  }
+}
+
+/** One bit per trigger character of PATTERN_TRIGGERS and VALUE_PATTERN_TRIGGERS, by ASCII code. */
+const TRIGGER_BIT = new Uint32Array(128);
+let triggerCount = 0;
+const triggerMask = (chars: string) => {
+  let mask = 0;
+  for (const c of chars) {
+    const code = c.charCodeAt(0);
+    if (TRIGGER_BIT[code] === 0) TRIGGER_BIT[code] = 1 << triggerCount++;
+    mask |= TRIGGER_BIT[code];
+  }
+  return mask;
+};
+const PATTERN_MASKS = PATTERN_TRIGGERS.map(triggerMask);
+const [PERCENT_MASK, UNICODE_MASK, HEX_MASK, ENTITY_MASK] = VALUE_PATTERN_TRIGGERS.map(triggerMask);
+
+/** The trigger characters `text` holds, as a mask of TRIGGER_BIT bits. */
+function triggersIn(text: string): number {
+  let mask = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 128) mask |= TRIGGER_BIT[code];
+  }
+  return mask;
+}
 
 const stripPrefix = (name: string, prefix: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
 /** Code points of `text` that are not ASCII characters marked in `plain` (non-ASCII always count). */
@@ -150,16 +203,12 @@ export function extractWafV1(request: MlRequest): number[] {
 
   const texts = [path, ...names, ...values].map(asciiLower);
   const wordCounts = WORD_FAMILIES.map(() => 0);
-  for (const text of texts) {
-    for (const word of text.match(RE_WORD) ?? []) {
-      const families = FAMILIES_OF_WORD.get(word);
-      if (families !== undefined) for (const i of families) wordCounts[i]++;
-    }
-  }
+  for (const text of texts) countWords(text, wordCounts);
   row.push(...wordCounts);
+  const triggers = texts.map(triggersIn);
   PATTERNS.forEach((pattern, i) => {
-    const hint = PATTERN_HINTS[i];
-    row.push(texts.reduce((n, text) => (hint === '' || text.includes(hint) ? n + countMatches(text, pattern) : n), 0));
+    const mask = PATTERN_MASKS[i];
+    row.push(texts.reduce((n, text, t) => ((triggers[t] & mask) === 0 ? n : n + countMatches(text, pattern)), 0));
   });
 
   const fileNames = files.map(([, name]) => name);
@@ -205,8 +254,8 @@ class Histogram {
 
   clear(): this {
     for (const code of this.order) if (code < 128) this.ascii[code] = 0;
-    this.other.clear();
-    this.order.length = 0;
+    if (this.other.size > 0) this.other.clear();
+    if (this.order.length > 0) this.order.length = 0;
     return this;
   }
 }
@@ -222,8 +271,10 @@ function valueCharacterFeatures(values: readonly string[]): number[] {
   let runMax = 0;
   let total = 0;
   let entropyMax = 0;
+  const triggers: number[] = [];
   for (const value of values) {
     let run = 0;
+    let seen = 0;
     let length = 0;
     for (let i = 0; i < value.length; i++) {
       // One code point, as Python iterates a str: a valid surrogate pair is one, a lone surrogate itself.
@@ -232,6 +283,7 @@ function valueCharacterFeatures(values: readonly string[]): number[] {
       length++;
       own.add(code);
       all.add(code);
+      if (code < 128) seen |= TRIGGER_BIT[code];
       const cls = code < 128 ? (ASCII_CLASS[code] as CharClass) : CharClass.NonAscii;
       counts[cls]++;
       if (isSpecial(cls)) {
@@ -243,17 +295,18 @@ function valueCharacterFeatures(values: readonly string[]): number[] {
     const h = own.entropy(length);
     if (h > entropyMax) entropyMax = h;
     own.clear();
+    triggers.push(seen);
   }
   const entropyAll = all.entropy(total);
   all.clear();
   const special = counts[CharClass.Quote] + counts[CharClass.Angle] + counts[CharClass.Bracket] +
     counts[CharClass.Separator] + counts[CharClass.OtherSpecial];
-  const sumMatches = (regex: RegExp) => values.reduce((n, v) => n + countMatches(v, regex), 0);
+  const sumMatches = (regex: RegExp, mask: number) => values.reduce((n, v, i) => ((triggers[i] & mask) === 0 ? n : n + countMatches(v, regex)), 0);
   return [
     counts[CharClass.Letter], counts[CharClass.Digit], counts[CharClass.Space], counts[CharClass.Quote],
     counts[CharClass.Angle], counts[CharClass.Bracket], counts[CharClass.Separator], counts[CharClass.OtherSpecial],
     counts[CharClass.NonAscii], counts[CharClass.Control], total === 0 ? 0 : special / total, runMax,
-    sumMatches(RE_PERCENT), sumMatches(RE_UNICODE), sumMatches(RE_HEX), sumMatches(RE_ENTITY),
+    sumMatches(RE_PERCENT, PERCENT_MASK), sumMatches(RE_UNICODE, UNICODE_MASK), sumMatches(RE_HEX, HEX_MASK), sumMatches(RE_ENTITY, ENTITY_MASK),
     entropyMax, entropyAll,
   ];
 }
