@@ -113,17 +113,21 @@ const LONGEST_WORD = Math.max(...WORD_LENGTHS);
 const WORD_CHAR = asciiTable('abcdefghijklmnopqrstuvwxyz0123456789_');
 
 /**
- * Adds the family counts of the words of a lowercased `text`: `text.match(RE_WORD)` and a lookup
+ * Adds the family counts of the words of a lowercased `text` (`text.match(RE_WORD)` and a lookup
  * per word, without building the array of words or looking up a word too short or too long to be
- * one of ours.
+ * one of ours) and returns the trigger characters it holds (TRIGGER_BIT): one pass for both.
  */
-function countWords(text: string, counts: number[]): void {
+function countWords(text: string, counts: number[]): number {
+  let triggers = 0;
   let start = -1;
   for (let i = 0; i <= text.length; i++) {
     const code = i < text.length ? text.charCodeAt(i) : 128;
-    if (code < 128 && WORD_CHAR[code] === 1) {
-      if (start < 0) start = i;
-      continue;
+    if (code < 128) {
+      if (WORD_CHAR[code] === 1) {
+        if (start < 0) start = i;
+        continue;
+      }
+      triggers |= TRIGGER_BIT[code];
     }
     if (start < 0) continue;
     const length = i - start;
@@ -133,6 +137,7 @@ function countWords(text: string, counts: number[]): void {
     }
     start = -1;
   }
+  return triggers;
 }
 
 /** One bit per trigger character of PATTERN_TRIGGERS and VALUE_PATTERN_TRIGGERS, by ASCII code. */
@@ -148,17 +153,9 @@ const triggerMask = (chars: string) => {
   return mask;
 };
 const PATTERN_MASKS = PATTERN_TRIGGERS.map(triggerMask);
+// countWords collects triggers from the characters between words only.
+if (PATTERN_TRIGGERS.join('').split('').some((c) => WORD_CHAR[c.charCodeAt(0)] === 1)) throw new Error('a pattern trigger is a word character');
 const [PERCENT_MASK, UNICODE_MASK, HEX_MASK, ENTITY_MASK] = VALUE_PATTERN_TRIGGERS.map(triggerMask);
-
-/** The trigger characters `text` holds, as a mask of TRIGGER_BIT bits. */
-function triggersIn(text: string): number {
-  let mask = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 128) mask |= TRIGGER_BIT[code];
-  }
-  return mask;
-}
 
 const stripPrefix = (name: string, prefix: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
 /** Code points of `text` that are not ASCII characters marked in `plain` (non-ASCII always count). */
@@ -203,9 +200,8 @@ export function extractWafV1(request: MlRequest): number[] {
 
   const texts = [path, ...names, ...values].map(asciiLower);
   const wordCounts = WORD_FAMILIES.map(() => 0);
-  for (const text of texts) countWords(text, wordCounts);
+  const triggers = texts.map((text) => countWords(text, wordCounts));
   row.push(...wordCounts);
-  const triggers = texts.map(triggersIn);
   PATTERNS.forEach((pattern, i) => {
     const mask = PATTERN_MASKS[i];
     row.push(texts.reduce((n, text, t) => ((triggers[t] & mask) === 0 ? n : n + countMatches(text, pattern)), 0));
