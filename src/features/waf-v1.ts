@@ -18,6 +18,7 @@
  */
 import type { MlRequest } from '../contract/ml-request';
 import type { FeatureExtractor } from './feature-extractor';
+import { RowMemo, requestKey } from './row-memo';
 import { asciiLower, codePointLength, countMatches, countSubstring, forEachCodePoint, log2Int } from './text-stats';
 import {
   PATTERN_TRIGGERS,
@@ -307,9 +308,14 @@ function valueCharacterFeatures(values: readonly string[]): number[] {
   ];
 }
 
-/** The registered `waf-v1` extractor. */
+const MEMO = new RowMemo();
+
+/**
+ * The registered `waf-v1` extractor: {@link extractWafV1}, remembering the rows of requests seen
+ * again (src/features/row-memo.ts).
+ */
 export const wafV1: FeatureExtractor = {
   name: 'waf-v1',
   featureNames: WAF_V1_FEATURE_NAMES,
-  extract: extractWafV1,
+  extract: (request) => MEMO.row(requestKey(request), request, extractWafV1),
 };
