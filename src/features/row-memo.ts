@@ -1,4 +1,5 @@
 import type { MlRequest } from '../contract/ml-request';
+import { SecondSight } from './second-sight';
 
 /** Requests whose key would be longer than this many UTF-16 units are not remembered. */
 const MAX_KEY_LENGTH = 1024;
@@ -10,12 +11,13 @@ const MAX_KEY_LENGTH = 1024;
  *
  * Bounded: two generations of at most `capacity` requests each, keys of about 1,024 UTF-16 units at
  * most (larger requests are always extracted); a hit in the old generation moves to the young one, so
- * requests in steady use stay and a flood of new ones costs only the key. Hits return a copy: a
- * caller may change its row.
+ * requests in steady use stay. A request is remembered the second time it comes (src/features/second-sight.ts),
+ * so a flood of new ones costs only the key and its hash. Hits return a copy: a caller may change its row.
  */
 export class RowMemo {
   private young = new Map<string, number[]>();
   private old = new Map<string, number[]>();
+  private readonly doorkeeper = new SecondSight();
 
   constructor(private readonly capacity = 1024) {}
 
@@ -24,7 +26,9 @@ export class RowMemo {
     if (key === undefined) return extract(request);
     let row = this.young.get(key);
     if (row === undefined) {
-      row = this.old.get(key) ?? extract(request).slice();
+      row = this.old.get(key);
+      if (row === undefined && !this.doorkeeper.seenBefore(key)) return extract(request);
+      row ??= extract(request).slice();
       if (this.young.size >= this.capacity) {
         this.old = this.young;
         this.young = new Map();

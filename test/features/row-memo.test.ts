@@ -58,15 +58,26 @@ describe('RowMemo', () => {
     expect(wafV1.extract(base)).toEqual(extractWafV1(base));
   });
 
-  it('extracts only what it has not seen, and is bounded by two generations', () => {
+  it('remembers a request from its second time, and is bounded by two generations', () => {
     const memo = new RowMemo(2);
     const seen: string[] = [];
     const extract = (r: MlRequest) => (seen.push(r.path), [r.path.length]);
     const at = (p: string): MlRequest => ({ ...base, path: p });
-    for (const p of ['/a', '/b', '/a', '/c', '/a', '/d', '/e', '/b']) memo.row(requestKey(at(p)), at(p), extract);
-    // young {a, b} -> full at /c: old {a, b}, young {c}; /a from old -> young {c, a}; /d: old {c, a}, young {d}; /e -> young {d, e}; /b long gone.
-    expect(seen).toEqual(['/a', '/b', '/c', '/d', '/e', '/b']);
+    for (const p of ['/a', '/a', '/b', '/b', '/a', '/c', '/c', '/a', '/d', '/d', '/b']) memo.row(requestKey(at(p)), at(p), extract);
+    // Kept the second time: {a}, {a, b}; /a hits; /c kept: old {a, b}, young {c}; /a from old -> young {c, a};
+    // /d kept: old {c, a}, young {d}; /b was in the dropped generation.
+    expect(seen).toEqual(['/a', '/a', '/b', '/b', '/c', '/c', '/d', '/d', '/b']);
     memo.row(undefined, at('/a'), extract);
-    expect(seen).toHaveLength(7); // no key: always extracted
+    expect(seen).toHaveLength(10); // no key: always extracted
+  });
+
+  it('does not keep a request seen once (a new argument every time costs the key, not memory)', () => {
+    const memo = new RowMemo(4);
+    const seen: string[] = [];
+    const extract = (r: MlRequest) => (seen.push(r.path), [1]);
+    for (let i = 0; i < 100; i++) memo.row(requestKey({ ...base, path: `/${i}` }), { ...base, path: `/${i}` }, extract);
+    memo.row(requestKey({ ...base, path: '/0' }), { ...base, path: '/0' }, extract); // second time: extracted and kept
+    memo.row(requestKey({ ...base, path: '/0' }), { ...base, path: '/0' }, extract);
+    expect(seen).toHaveLength(101);
   });
 });
