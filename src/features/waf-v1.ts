@@ -159,14 +159,27 @@ if (PATTERN_TRIGGERS.join('').split('').some((c) => WORD_CHAR[c.charCodeAt(0)] =
 const [PERCENT_MASK, UNICODE_MASK, HEX_MASK, ENTITY_MASK] = VALUE_PATTERN_TRIGGERS.map(triggerMask);
 
 const stripPrefix = (name: string, prefix: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
-/** Code points of `text` that are not ASCII characters marked in `plain` (non-ASCII always count). */
-const countOutside = (text: string, plain: Uint8Array) => {
-  let n = 0;
+/**
+ * One pass over `text`: its length in code points, how many are not ASCII characters marked in
+ * `plain` (non-ASCII always count) and how many are non-ASCII, in `out` [length, outside, nonAscii].
+ */
+const describeText = (text: string, plain: Uint8Array, out: Int32Array) => {
+  let length = 0;
+  let outside = 0;
+  let nonAscii = 0;
   forEachCodePoint(text, (code) => {
-    if (code >= 128 || plain[code] === 0) n++;
+    length++;
+    if (code >= 128) {
+      outside++;
+      nonAscii++;
+    } else if (plain[code] === 0) outside++;
   });
-  return n;
+  out[0] = length;
+  out[1] = outside;
+  out[2] = nonAscii;
+  return out;
 };
+const TEXT_STATS = new Int32Array(3);
 const maxOf = (values: Iterable<number>) => {
   let max = 0;
   for (const v of values) if (v > max) max = v;
@@ -186,18 +199,24 @@ export function extractWafV1(request: MlRequest): number[] {
   const row: number[] = METHODS.map((m) => (method === m ? 1 : 0));
   row.push(METHODS.includes(method) ? 0 : 1);
 
-  let pathNonAscii = 0;
-  forEachCodePoint(path, (code) => {
-    if (code > 127) pathNonAscii++;
-  });
-  row.push(codePointLength(path), countSubstring(path, '/'), extensionClass(path), countMatches(path, RE_PERCENT),
-    countSubstring(path, '..'), countOutside(path, PATH_PLAIN), pathNonAscii);
+  const [pathLength, pathOutside, pathNonAscii] = describeText(path, PATH_PLAIN, TEXT_STATS);
+  row.push(pathLength, countSubstring(path, '/'), extensionClass(path), path.includes('%') ? countMatches(path, RE_PERCENT) : 0,
+    countSubstring(path, '..'), pathOutside, pathNonAscii);
 
-  const argLengths = values.slice(0, args.length).map(codePointLength);
-  row.push(args.length, maxOf(names.map(codePointLength)), names.reduce((n, name) => n + countOutside(name, NAME_PLAIN), 0),
-    argLengths.reduce((a, b) => a + b, 0), maxOf(argLengths), body === undefined ? 0 : codePointLength(body));
+  let nameLengthMax = 0;
+  let nameSpecial = 0;
+  for (const name of names) {
+    const [length, outside] = describeText(name, NAME_PLAIN, TEXT_STATS);
+    if (length > nameLengthMax) nameLengthMax = length;
+    nameSpecial += outside;
+  }
+  const valueLengths: number[] = []; // in code points, one per value (the body last)
+  const valueFeatures = valueCharacterFeatures(values, valueLengths);
+  const argLengths = valueLengths.slice(0, args.length);
+  row.push(args.length, nameLengthMax, nameSpecial, argLengths.reduce((a, b) => a + b, 0), maxOf(argLengths),
+    body === undefined ? 0 : valueLengths[args.length]);
 
-  row.push(...valueCharacterFeatures(values));
+  row.push(...valueFeatures);
 
   const texts = [path, ...names, ...values].map(asciiLower);
   const wordCounts = WORD_FAMILIES.map(() => 0);
@@ -228,14 +247,24 @@ class Histogram {
   private readonly other = new Map<number, number>();
   private readonly order: number[] = [];
 
-  add(code: number): void {
+  add(code: number, times = 1): void {
     if (code < 128) {
-      if (this.ascii[code]++ === 0) this.order.push(code);
+      if (this.ascii[code] === 0) this.order.push(code);
+      this.ascii[code] += times;
     } else {
       const n = this.other.get(code);
       if (n === undefined) this.order.push(code);
-      this.other.set(code, (n ?? 0) + 1);
+      this.other.set(code, (n ?? 0) + times);
     }
+  }
+
+  /**
+   * Adds every count of `other`, in its first-seen order. Adding a value's own histogram after the
+   * value gives the same counts and the same first-seen order as adding its code points one by one:
+   * a code point new here is new in the value, and its first occurrence there is where it sorts.
+   */
+  addAll(other: Histogram): void {
+    for (const code of other.order) this.add(code, code < 128 ? other.ascii[code] : other.other.get(code)!);
   }
 
   /** log2(total) - sum(c * log2 c) / total, summed in first-seen order (text-stats.ts `entropy`). */
@@ -260,8 +289,8 @@ class Histogram {
 const ALL = new Histogram();
 const OWN = new Histogram();
 
-/** value_letters .. value_entropy_all, over argument values and the body. */
-function valueCharacterFeatures(values: readonly string[]): number[] {
+/** value_letters .. value_entropy_all, over argument values and the body; each value's length (code points) into `lengths`. */
+function valueCharacterFeatures(values: readonly string[], lengths: number[]): number[] {
   const counts = new Array<number>(CharClass.Plain + 1).fill(0);
   const all = ALL.clear();
   const own = OWN.clear();
@@ -279,7 +308,6 @@ function valueCharacterFeatures(values: readonly string[]): number[] {
       if (code > 0xffff) i++;
       length++;
       own.add(code);
-      all.add(code);
       if (code < 128) seen |= TRIGGER_BIT[code];
       const cls = code < 128 ? (ASCII_CLASS[code] as CharClass) : CharClass.NonAscii;
       counts[cls]++;
@@ -289,8 +317,10 @@ function valueCharacterFeatures(values: readonly string[]): number[] {
       } else run = 0;
     }
     total += length;
+    lengths.push(length);
     const h = own.entropy(length);
     if (h > entropyMax) entropyMax = h;
+    all.addAll(own);
     own.clear();
     triggers.push(seen);
   }
