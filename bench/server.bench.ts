@@ -8,7 +8,8 @@
  * - `v2`: our client's default (contract v2, url-encoded): a browser's GET with a query string, its
  *   headers (Authorization and Cookie excluded), its cookies (the session cookie redacted) and CRS's
  *   scores, the same body every time;
- * - `v2-varied`: the same request with a fresh `q` value on every request (a counter), so nothing that
+ * - `v2-varied`: the same request with a fresh `q` value on every request (a counter, starting past the
+ *   values of earlier runs: wrk restarts its script every run), so nothing that
  *   depends on the argument's text can be remembered from an earlier request; headers and cookies
  *   repeat as a browser's do within a session. Its waf-v1 feature row barely changes (45 distinct rows
  *   in 100,000 requests), so the forests' row score cache answers nearly every request;
@@ -80,7 +81,9 @@ function variedScript(newRow = false): string {
   const day = newRow ? `string.format('%02d', 1 + math.floor(n / 24) % 31)` : `'05'`;
   writeFileSync(
     script,
-    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nlocal n = 0\n` +
+    // n starts where no earlier run of this bench reached (wrk starts each run afresh): otherwise every
+    // round and the warm-up would send the same values again, and memos would see them repeat.
+    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nlocal n = (os.time() % 100000) * 1000000\n` +
       `request = function()\n  n = n + 1\n  local q = (${q}):gsub(' ', '%%20')\n` +
       `  return wrk.format(nil, nil, nil, ${JSON.stringify(head)} .. q .. ${JSON.stringify(beforeHour)} .. ${hour} .. ` +
       `${JSON.stringify(betweenHourAndDay)} .. ${day} .. ${JSON.stringify(afterDay)})\nend\n`,
