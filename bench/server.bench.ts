@@ -233,7 +233,7 @@ async function main(): Promise<void> {
       }
     }
     console.log('');
-    console.log('Summary, CPU per request (target: stub/bare >= 0.60, model/stub >= 0.80; * = met):');
+    console.log('Summary, CPU per request (target: stub/bare >= 0.60, model/stub >= 0.80; * = met, judged before rounding):');
     console.log(`| body | stub / bare | ${TARGETS.slice(2).map((t) => t.name).join(' | ')} |`);
     for (const [label, stubRatio, ...models] of summary) {
       const mark = (ratio: number, target: number) => `${ratio.toFixed(2)}${ratio >= target ? ' *' : ''}`;
