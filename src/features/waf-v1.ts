@@ -19,9 +19,9 @@
 import type { MlRequest } from '../contract/ml-request';
 import type { FeatureExtractor } from './feature-extractor';
 import { RowMemo, requestKey } from './row-memo';
+import { countWords, ENTITY_MASK, HEX_MASK, PATTERN_MASKS, PERCENT_MASK, TRIGGER_BIT, UNICODE_MASK } from './waf-v1-scan';
 import { asciiLower, codePointLength, countMatches, countSubstring, forEachCodePoint, log2Int } from './text-stats';
 import {
-  PATTERN_TRIGGERS,
   PATTERNS,
   RE_ENTITY,
   RE_HEX,
@@ -30,7 +30,6 @@ import {
   SCRIPT_EXT,
   SENSITIVE_EXT,
   STATIC_EXT,
-  VALUE_PATTERN_TRIGGERS,
   WORD_FAMILIES,
 } from './waf-v1-vocabulary';
 
@@ -102,62 +101,6 @@ export function extensionClass(name: string): number {
   return 4;
 }
 
-/** Word -> indices of the families holding it (a word may be in two, e.g. `exec`). */
-const FAMILIES_OF_WORD = new Map<string, number[]>();
-WORD_FAMILIES.forEach((family, i) => {
-  for (const word of family) FAMILIES_OF_WORD.set(word, [...(FAMILIES_OF_WORD.get(word) ?? []), i]);
-});
-const WORD_LENGTHS = [...FAMILIES_OF_WORD.keys()].map((word) => word.length);
-const SHORTEST_WORD = Math.min(...WORD_LENGTHS);
-const LONGEST_WORD = Math.max(...WORD_LENGTHS);
-/** `[a-z0-9_]`, the characters of RE_WORD. */
-const WORD_CHAR = asciiTable('abcdefghijklmnopqrstuvwxyz0123456789_');
-
-/**
- * Adds the family counts of the words of a lowercased `text` (`text.match(RE_WORD)` and a lookup
- * per word, without building the array of words or looking up a word too short or too long to be
- * one of ours) and returns the trigger characters it holds (TRIGGER_BIT): one pass for both.
- */
-function countWords(text: string, counts: number[]): number {
-  let triggers = 0;
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const code = i < text.length ? text.charCodeAt(i) : 128;
-    if (code < 128) {
-      if (WORD_CHAR[code] === 1) {
-        if (start < 0) start = i;
-        continue;
-      }
-      triggers |= TRIGGER_BIT[code];
-    }
-    if (start < 0) continue;
-    const length = i - start;
-    if (length >= SHORTEST_WORD && length <= LONGEST_WORD) {
-      const families = FAMILIES_OF_WORD.get(text.slice(start, i));
-      if (families !== undefined) for (const f of families) counts[f]++;
-    }
-    start = -1;
-  }
-  return triggers;
-}
-
-/** One bit per trigger character of PATTERN_TRIGGERS and VALUE_PATTERN_TRIGGERS, by ASCII code. */
-const TRIGGER_BIT = new Uint32Array(128);
-let triggerCount = 0;
-const triggerMask = (chars: string) => {
-  let mask = 0;
-  for (const c of chars) {
-    const code = c.charCodeAt(0);
-    if (TRIGGER_BIT[code] === 0) TRIGGER_BIT[code] = 1 << triggerCount++;
-    mask |= TRIGGER_BIT[code];
-  }
-  return mask;
-};
-const PATTERN_MASKS = PATTERN_TRIGGERS.map(triggerMask);
-// countWords collects triggers from the characters between words only.
-if (PATTERN_TRIGGERS.join('').split('').some((c) => WORD_CHAR[c.charCodeAt(0)] === 1)) throw new Error('a pattern trigger is a word character');
-const [PERCENT_MASK, UNICODE_MASK, HEX_MASK, ENTITY_MASK] = VALUE_PATTERN_TRIGGERS.map(triggerMask);
-
 const stripPrefix = (name: string, prefix: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
 /**
  * One pass over `text`: its length in code points, how many are not ASCII characters marked in
@@ -199,16 +142,16 @@ export function extractWafV1(request: MlRequest): number[] {
   const row: number[] = METHODS.map((m) => (method === m ? 1 : 0));
   row.push(METHODS.includes(method) ? 0 : 1);
 
-  const [pathLength, pathOutside, pathNonAscii] = describeText(path, PATH_PLAIN, TEXT_STATS);
-  row.push(pathLength, countSubstring(path, '/'), extensionClass(path), path.includes('%') ? countMatches(path, RE_PERCENT) : 0,
-    countSubstring(path, '..'), pathOutside, pathNonAscii);
+  const pathStats = describeText(path, PATH_PLAIN, TEXT_STATS);
+  row.push(pathStats[0], countSubstring(path, '/'), extensionClass(path), path.includes('%') ? countMatches(path, RE_PERCENT) : 0,
+    countSubstring(path, '..'), pathStats[1], pathStats[2]);
 
   let nameLengthMax = 0;
   let nameSpecial = 0;
   for (const name of names) {
-    const [length, outside] = describeText(name, NAME_PLAIN, TEXT_STATS);
-    if (length > nameLengthMax) nameLengthMax = length;
-    nameSpecial += outside;
+    const nameStats = describeText(name, NAME_PLAIN, TEXT_STATS);
+    if (nameStats[0] > nameLengthMax) nameLengthMax = nameStats[0];
+    nameSpecial += nameStats[1];
   }
   const valueLengths: number[] = []; // in code points, one per value (the body last)
   const valueFeatures = valueCharacterFeatures(values, valueLengths);
