@@ -8,9 +8,13 @@
  * - `v2`: our client's default (contract v2, url-encoded): a browser's GET with a query string, its
  *   headers (Authorization and Cookie excluded), its cookies (the session cookie redacted) and CRS's
  *   scores, the same body every time;
- * - `v2-varied`: the same request with a fresh `q` value on every request (a counter), so nothing that
- *   depends on the argument can be remembered from an earlier request; headers and cookies repeat as a
- *   browser's do within a session.
+ * - `v2-varied`: the same request with a fresh `q` value on every request (a counter, starting past the
+ *   values of earlier runs: wrk restarts its script every run), so nothing that
+ *   depends on the argument's text can be remembered from an earlier request; headers and cookies
+ *   repeat as a browser's do within a session. Its waf-v1 feature row barely changes (45 distinct rows
+ *   in 100,000 requests), so the forests' row score cache answers nearly every request;
+ * - `v2-new-row`: as v2-varied, plus hour, day and the length of `q` moving so that every request of a
+ *   47,616-request cycle has a waf-v1 row of its own: the forests score every request (their worst case).
  *
  * Load comes from wrk (https://github.com/wg/wrk), 127.0.0.1 only, ports chosen by the OS. Servers
  * are pinned to core 0 and wrk to core 1 with `taskset` when the machine has two cores or more, so
@@ -20,7 +24,7 @@
  * too: it swings much less than req/s on a shared machine. Without wrk on PATH the bench says so.
  *
  * BENCH_SECONDS (default 3), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default "16"),
- * BENCH_BODIES (default "v1,v2,v2-varied"), BENCH_MODELS (default: every bundled model).
+ * BENCH_BODIES (default "v1,v2,v2-varied,v2-new-row"), BENCH_MODELS (default: every bundled model).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -52,39 +56,63 @@ const HEADERS = {
 const COOKIES = { 'REQUEST_COOKIES:PHPSESSID': '', 'REQUEST_COOKIES:_ga': 'GA1.2.1234567890.1712345678', 'REQUEST_COOKIES:cookie_consent': 'accepted' };
 const CRS = { inbound_anomaly_score_pl1: 0, inbound_anomaly_score_pl2: 0, sql_injection_score: 0, xss_score: 0, rce_score: 0, lfi_score: 0 };
 
-/** Our client's v2 body for `GET /shop/search.php?q=<q>&page=2&sort=price`. */
-function v2Body(q: string): string {
+/** Our client's v2 body for `GET /shop/search.php?q=<q>&page=2&sort=price` at `hour`:`day`. */
+function v2Body(q: string, hour = '14', day = '05'): string {
   const args = `{"ARGS:q":"${q}","ARGS:page":"2","ARGS:sort":"price"}`;
   return (
-    `v=2&method=GET&path=${enc('/shop/search.php')}&args=${enc(args)}&files=${enc('{}')}&sizes=${enc('{}')}&hour=14&day=05` +
+    `v=2&method=GET&path=${enc('/shop/search.php')}&args=${enc(args)}&files=${enc('{}')}&sizes=${enc('{}')}&hour=${hour}&day=${day}` +
     `&headers=${enc(JSON.stringify(HEADERS))}&cookies=${enc(JSON.stringify(COOKIES))}&crs=${enc(JSON.stringify(CRS))}`
   );
 }
 
-/** A wrk script POSTing a v2 body whose `q` is "blue running shoes <n>", n counting up per request. */
-function variedScript(): string {
-  const [before, after] = v2Body('@Q@').split(enc('@Q@'));
-  const script = path.join(mkdtempSync(path.join(tmpdir(), 'crs-ml-wrk-')), 'varied.lua');
+/**
+ * A wrk script POSTing a v2 body whose `q` is "blue running shoes <n>", n counting up per request.
+ * With `newRow`, `q` also ends in 0-63 `x`s and hour and day move, so every request of a cycle of
+ * 24 x 31 x 64 = 47,616 gives a waf-v1 row of its own (a plain counter changes the row only when it
+ * gains a digit: 45 distinct rows in 100,000 requests).
+ */
+function variedScript(newRow = false): string {
+  const [head, tail] = v2Body('@Q@', '@H@', '@D@').split(enc('@Q@'));
+  const [beforeHour, rest] = tail.split('@H@');
+  const [betweenHourAndDay, afterDay] = rest.split('@D@');
+  const script = path.join(mkdtempSync(path.join(tmpdir(), 'crs-ml-wrk-')), newRow ? 'new-row.lua' : 'varied.lua');
+  const q = newRow ? `'blue running shoes ' .. n .. string.rep('x', math.floor(n / 744) % 64)` : `'blue running shoes ' .. n`;
+  const hour = newRow ? `string.format('%02d', n % 24)` : `'14'`;
+  const day = newRow ? `string.format('%02d', 1 + math.floor(n / 24) % 31)` : `'05'`;
   writeFileSync(
     script,
-    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nlocal n = 0\n` +
-      `request = function()\n  n = n + 1\n  return wrk.format(nil, nil, nil, ${JSON.stringify(before + enc('blue running shoes '))} .. n .. ${JSON.stringify(after)})\nend\n`,
+    // n starts where no earlier run of this bench reached (wrk starts each run afresh): otherwise every
+    // round and the warm-up would send the same values again, and memos would see them repeat.
+    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nlocal n = (os.time() % 100000) * 1000000\n` +
+      `request = function()\n  n = n + 1\n  local q = (${q}):gsub(' ', '%%20')\n` +
+      `  return wrk.format(nil, nil, nil, ${JSON.stringify(head)} .. q .. ${JSON.stringify(beforeHour)} .. ${hour} .. ` +
+      `${JSON.stringify(betweenHourAndDay)} .. ${day} .. ${JSON.stringify(afterDay)})\nend\n`,
   );
   return script;
 }
 
+/** What each body measures, printed above its table. */
+const BODY_NOTES: ReadonlyMap<string, string> = new Map([
+  ['v1', "the original client's legacy body, the same every time"],
+  ['v2', 'our client (contract v2: headers, cookies, CRS scores), the same every time'],
+  ['v2-varied', "v2 with a new argument value every request (new text items; the forests' feature row repeats)"],
+  ['v2-new-row', 'v2-varied whose waf-v1 feature row is new every request too (the forests score every request)'],
+]);
+
 const BODIES: ReadonlyMap<string, () => string> = new Map([
   ['v1', () => wrkPostScript(LEGACY_BODY)],
   ['v2', () => wrkPostScript(v2Body('blue running shoes'))],
-  ['v2-varied', variedScript],
+  ['v2-varied', () => variedScript()],
+  ['v2-new-row', () => variedScript(true)],
 ]);
 
+/** The same answer head as ours (a Content-Length, not chunked): only the work behind it differs. */
 const BARE_SERVER = `
 const http = require('node:http');
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
-  req.on('end', () => { Buffer.concat(chunks); res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('score=1'); });
+  req.on('end', () => { Buffer.concat(chunks); res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '7' }); res.end('score=1'); });
 }).listen(0, '127.0.0.1', () => process.stdout.write('port=' + server.address().port + '\\n'));`;
 
 /** Our `serve`, on an OS-chosen port, printing it once the model is loaded. */
@@ -169,6 +197,7 @@ async function main(): Promise<void> {
   const bodies = (process.env.BENCH_BODIES ?? [...BODIES.keys()].join(',')).split(',').filter((b) => BODIES.has(b));
   const servers = await Promise.all(TARGETS.map(start));
   const width = Math.max(...TARGETS.map((t) => t.name.length));
+  const summary: Array<[string, number, ...number[]]> = [];
   try {
     console.log(
       `POST /: ${ROUNDS} alternating ${SECONDS}s wrk runs per server and body (median), 127.0.0.1, ` +
@@ -189,7 +218,7 @@ async function main(): Promise<void> {
         const rps = runs.map((r) => medianBy(r, (run) => run.rps));
         const cpu = runs.map((r) => medianOf(r.map((run) => run.cpuUs)));
         console.log('');
-        console.log(`body ${bodyName}, ${connections} connections`);
+        console.log(`body ${bodyName}, ${connections} connections: ${BODY_NOTES.get(bodyName)}`);
         console.log(`${'server'.padEnd(width)} |   req/s | vs bare | vs stub | p50 ms | p99 ms | cpu us/req | cpu vs stub`);
         TARGETS.forEach((t, i) => {
           const vsStub = i < 1 ? '' : (rps[i].rps / rps[1].rps).toFixed(2);
@@ -200,7 +229,15 @@ async function main(): Promise<void> {
           );
         });
         console.log(`(stub cpu vs bare: ${(cpu[0] / cpu[1]).toFixed(2)}; the stub answers 401 for ~5/11 requests by design)`);
+        summary.push([`${bodyName}, c${connections}`, cpu[0] / cpu[1], ...cpu.slice(2).map((c) => cpu[1] / c)]);
       }
+    }
+    console.log('');
+    console.log('Summary, CPU per request (target: stub/bare >= 0.60, model/stub >= 0.80; * = met, judged before rounding):');
+    console.log(`| body | stub / bare | ${TARGETS.slice(2).map((t) => t.name).join(' | ')} |`);
+    for (const [label, stubRatio, ...models] of summary) {
+      const mark = (ratio: number, target: number) => `${ratio.toFixed(2)}${ratio >= target ? ' *' : ''}`;
+      console.log(`| ${label} | ${mark(stubRatio, 0.6)} | ${models.map((r) => mark(r, 0.8)).join(' | ')} |`);
     }
   } finally {
     for (const { child } of servers) child.kill();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AdapterContext, AdapterDescription, InputKind, ModelAdapter } from '../../src/adapter/model-adapter';
 import { requestText, type MlRequest } from '../../src/contract/ml-request';
 import { ItemScoreCache } from '../../src/adapter/item-score-cache';
+import { RowScoreCache } from '../../src/adapter/row-score-cache';
 import { ManifestError, ScoringError } from '../../src/errors';
 import { loadModelFile } from '../../src/pickle';
 import type { Estimator } from '../../src/sklearn/base';
@@ -42,6 +43,8 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
   private items: TextView | undefined;
   /** Item -> score, for texts seen again (header values, cookies): src/adapter/item-score-cache.ts. */
   private itemScores = new ItemScoreCache();
+  /** Feature row -> score, for rows seen again (src/adapter/row-score-cache.ts); made on the first row. */
+  private rowScores: RowScoreCache | undefined;
 
   describe(): AdapterDescription {
     const name = this.estimator === undefined ? 'a scikit-learn model' : shortName(this.estimator.pythonClass);
@@ -114,7 +117,10 @@ export class SklearnAdapter implements ModelAdapter<SklearnInput> {
     if (estimator === undefined || output === undefined) throw new ScoringError(`the sklearn adapter for ${this.file} is not loaded.`);
     if (batch.length === 0) return new Float64Array(0);
     if (this.items !== undefined) return this.scoreItems(batch, estimator, output);
-    return pickScores(runMethod(estimator, output.method, toEstimatorInput(batch, this.inputKind)), output, batch.length);
+    const scoreRows = (rows: readonly SklearnInput[]) => pickScores(runMethod(estimator, output.method, toEstimatorInput(rows, this.inputKind)), output, rows.length);
+    if (this.inputKind === 'text' || estimator.nFeaturesIn === undefined) return scoreRows(batch);
+    this.rowScores ??= new RowScoreCache(estimator.nFeaturesIn);
+    return this.rowScores.scores(batch, scoreRows);
   }
 
   /**

@@ -1,3 +1,5 @@
+import { SecondSight } from '../features/second-sight';
+
 /**
  * Remembers the score of each text item (a header value, a cookie, an argument) a text model has
  * scored, so a value seen again -- the same User-Agent, Accept or Accept-Language on request after
@@ -9,11 +11,13 @@
  * when it is full, it becomes the old one and the previous old one is dropped; a hit in the old one
  * is copied back into the young one. So values in steady use stay, and a flood of new values (an
  * attacker's, or a crawler's) only costs the scoring it would have cost anyway. Texts longer than
- * `maxTextLength` UTF-16 units are not kept.
+ * `maxTextLength` UTF-16 units are not kept, and a text is kept the second time it is scored
+ * (src/features/second-sight.ts): a value that never comes again (a counter, a nonce) is not kept alive.
  */
 export class ItemScoreCache {
   private young = new Map<string, number>();
   private old = new Map<string, number>();
+  private readonly doorkeeper = new SecondSight();
 
   constructor(
     private readonly capacity = 4096,
@@ -22,7 +26,7 @@ export class ItemScoreCache {
 
   /**
    * Scores of `texts`, in order, from the cache where known; the others through `score` in one call
-   * (so a batch stays a batch), then kept.
+   * (so a batch stays a batch), then kept if it is the second time they are scored.
    */
   scores(texts: readonly string[], score: (missing: readonly string[]) => ArrayLike<number>): Float64Array {
     const out = new Float64Array(texts.length);
@@ -41,7 +45,7 @@ export class ItemScoreCache {
     const fresh = score(missing);
     for (let k = 0; k < missing.length; k++) {
       out[where[k]] = fresh[k];
-      this.set(missing[k], fresh[k]);
+      if (missing[k].length <= this.maxTextLength && this.doorkeeper.seenBefore(missing[k])) this.set(missing[k], fresh[k]);
     }
     return out;
   }
@@ -55,7 +59,6 @@ export class ItemScoreCache {
   }
 
   private set(text: string, score: number): void {
-    if (text.length > this.maxTextLength) return;
     if (this.young.size >= this.capacity) {
       this.old = this.young;
       this.young = new Map();

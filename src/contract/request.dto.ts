@@ -1,8 +1,11 @@
-import { isDefined, isIn, isNotEmpty, isString, matches, maxLength } from 'class-validator';
+import * as classValidator from 'class-validator';
 import { RequestValidationError } from '../errors';
 import { describeBadPair } from './field-pairs';
 import type { FieldPairs, MlRequest } from './ml-request';
 import { V2_FIELDS, type RawRequestFields } from './raw-fields';
+
+// Taken once: through the named imports every call went through class-validator's re-export getter.
+const { isDefined, isIn, isNotEmpty, isString, matches, maxLength } = classValidator;
 
 /** The contract versions this server understands, as the `v` field spells them. */
 export const CONTRACT_VERSIONS = ['1', '2'] as const;
@@ -87,7 +90,7 @@ export function toMlRequest(fields: RawRequestFields): MlRequest {
     const v2Field = V2_FIELDS.find((name) => fields[name] !== undefined);
     if (v2Field !== undefined) throw new RequestValidationError(v2Field, 'is a contract v2 field; give "v": 2 with it');
   }
-  return {
+  const request: Mutable<MlRequest> = {
     method: fields.method!,
     path: fields.path!,
     args: fields.args,
@@ -95,14 +98,18 @@ export function toMlRequest(fields: RawRequestFields): MlRequest {
     sizes: (fields.sizes ?? []).map(([name, value]) => [name, toByteCount(name, value)] as const),
     hour: Number(fields.hour),
     day: Number(fields.day),
-    ...(fields.body === undefined ? {} : { body: fields.body }),
-    // v1 requests stay exactly the objects they were before v2 (no `version` key): absent means 1
-    ...(version === 2 ? { version } : {}),
-    ...(fields.headers === undefined ? {} : { headers: fields.headers as FieldPairs }),
-    ...(fields.cookies === undefined ? {} : { cookies: fields.cookies as FieldPairs }),
-    ...(fields.crs === undefined ? {} : { crs: fields.crs as FieldPairs<number> }),
   };
+  // Optional keys only when present, in this order (a recording's JSON lists them so).
+  if (fields.body !== undefined) request.body = fields.body;
+  // v1 requests stay exactly the objects they were before v2 (no `version` key): absent means 1
+  if (version === 2) request.version = version;
+  if (fields.headers !== undefined) request.headers = fields.headers as FieldPairs;
+  if (fields.cookies !== undefined) request.cookies = fields.cookies as FieldPairs;
+  if (fields.crs !== undefined) request.crs = fields.crs as FieldPairs<number>;
+  return request;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function toByteCount(name: string, value: string): number {
   const bytes = /^[0-9]{1,15}$/.test(value) ? Number(value) : NaN;

@@ -18,15 +18,15 @@
  */
 import type { MlRequest } from '../contract/ml-request';
 import type { FeatureExtractor } from './feature-extractor';
+import { RowMemo, requestKey } from './row-memo';
+import { countWords, ENTITY_MASK, HEX_MASK, PATTERN_MASKS, PERCENT_MASK, TRIGGER_BIT, UNICODE_MASK } from './waf-v1-scan';
 import { asciiLower, codePointLength, countMatches, countSubstring, forEachCodePoint, log2Int } from './text-stats';
 import {
-  PATTERN_HINTS,
   PATTERNS,
   RE_ENTITY,
   RE_HEX,
   RE_PERCENT,
   RE_UNICODE,
-  RE_WORD,
   SCRIPT_EXT,
   SENSITIVE_EXT,
   STATIC_EXT,
@@ -101,21 +101,28 @@ export function extensionClass(name: string): number {
   return 4;
 }
 
-/** Word -> indices of the families holding it (a word may be in two, e.g. `exec`). */
-const FAMILIES_OF_WORD = new Map<string, number[]>();
-WORD_FAMILIES.forEach((family, i) => {
-  for (const word of family) FAMILIES_OF_WORD.set(word, [...(FAMILIES_OF_WORD.get(word) ?? []), i]);
-});
-
 const stripPrefix = (name: string, prefix: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
-/** Code points of `text` that are not ASCII characters marked in `plain` (non-ASCII always count). */
-const countOutside = (text: string, plain: Uint8Array) => {
-  let n = 0;
+/**
+ * One pass over `text`: its length in code points, how many are not ASCII characters marked in
+ * `plain` (non-ASCII always count) and how many are non-ASCII, in `out` [length, outside, nonAscii].
+ */
+const describeText = (text: string, plain: Uint8Array, out: Int32Array) => {
+  let length = 0;
+  let outside = 0;
+  let nonAscii = 0;
   forEachCodePoint(text, (code) => {
-    if (code >= 128 || plain[code] === 0) n++;
+    length++;
+    if (code >= 128) {
+      outside++;
+      nonAscii++;
+    } else if (plain[code] === 0) outside++;
   });
-  return n;
+  out[0] = length;
+  out[1] = outside;
+  out[2] = nonAscii;
+  return out;
 };
+const TEXT_STATS = new Int32Array(3);
 const maxOf = (values: Iterable<number>) => {
   let max = 0;
   for (const v of values) if (v > max) max = v;
@@ -135,31 +142,32 @@ export function extractWafV1(request: MlRequest): number[] {
   const row: number[] = METHODS.map((m) => (method === m ? 1 : 0));
   row.push(METHODS.includes(method) ? 0 : 1);
 
-  let pathNonAscii = 0;
-  forEachCodePoint(path, (code) => {
-    if (code > 127) pathNonAscii++;
-  });
-  row.push(codePointLength(path), countSubstring(path, '/'), extensionClass(path), countMatches(path, RE_PERCENT),
-    countSubstring(path, '..'), countOutside(path, PATH_PLAIN), pathNonAscii);
+  const pathStats = describeText(path, PATH_PLAIN, TEXT_STATS);
+  row.push(pathStats[0], countSubstring(path, '/'), extensionClass(path), path.includes('%') ? countMatches(path, RE_PERCENT) : 0,
+    countSubstring(path, '..'), pathStats[1], pathStats[2]);
 
-  const argLengths = values.slice(0, args.length).map(codePointLength);
-  row.push(args.length, maxOf(names.map(codePointLength)), names.reduce((n, name) => n + countOutside(name, NAME_PLAIN), 0),
-    argLengths.reduce((a, b) => a + b, 0), maxOf(argLengths), body === undefined ? 0 : codePointLength(body));
+  let nameLengthMax = 0;
+  let nameSpecial = 0;
+  for (const name of names) {
+    const nameStats = describeText(name, NAME_PLAIN, TEXT_STATS);
+    if (nameStats[0] > nameLengthMax) nameLengthMax = nameStats[0];
+    nameSpecial += nameStats[1];
+  }
+  const valueLengths: number[] = []; // in code points, one per value (the body last)
+  const valueFeatures = valueCharacterFeatures(values, valueLengths);
+  const argLengths = valueLengths.slice(0, args.length);
+  row.push(args.length, nameLengthMax, nameSpecial, argLengths.reduce((a, b) => a + b, 0), maxOf(argLengths),
+    body === undefined ? 0 : valueLengths[args.length]);
 
-  row.push(...valueCharacterFeatures(values));
+  row.push(...valueFeatures);
 
   const texts = [path, ...names, ...values].map(asciiLower);
   const wordCounts = WORD_FAMILIES.map(() => 0);
-  for (const text of texts) {
-    for (const word of text.match(RE_WORD) ?? []) {
-      const families = FAMILIES_OF_WORD.get(word);
-      if (families !== undefined) for (const i of families) wordCounts[i]++;
-    }
-  }
+  const triggers = texts.map((text) => countWords(text, wordCounts));
   row.push(...wordCounts);
   PATTERNS.forEach((pattern, i) => {
-    const hint = PATTERN_HINTS[i];
-    row.push(texts.reduce((n, text) => (hint === '' || text.includes(hint) ? n + countMatches(text, pattern) : n), 0));
+    const mask = PATTERN_MASKS[i];
+    row.push(texts.reduce((n, text, t) => ((triggers[t] & mask) === 0 ? n : n + countMatches(text, pattern)), 0));
   });
 
   const fileNames = files.map(([, name]) => name);
@@ -182,14 +190,24 @@ class Histogram {
   private readonly other = new Map<number, number>();
   private readonly order: number[] = [];
 
-  add(code: number): void {
+  add(code: number, times = 1): void {
     if (code < 128) {
-      if (this.ascii[code]++ === 0) this.order.push(code);
+      if (this.ascii[code] === 0) this.order.push(code);
+      this.ascii[code] += times;
     } else {
       const n = this.other.get(code);
       if (n === undefined) this.order.push(code);
-      this.other.set(code, (n ?? 0) + 1);
+      this.other.set(code, (n ?? 0) + times);
     }
+  }
+
+  /**
+   * Adds every count of `other`, in its first-seen order. Adding a value's own histogram after the
+   * value gives the same counts and the same first-seen order as adding its code points one by one:
+   * a code point new here is new in the value, and its first occurrence there is where it sorts.
+   */
+  addAll(other: Histogram): void {
+    for (const code of other.order) this.add(code, code < 128 ? other.ascii[code] : other.other.get(code)!);
   }
 
   /** log2(total) - sum(c * log2 c) / total, summed in first-seen order (text-stats.ts `entropy`). */
@@ -205,8 +223,8 @@ class Histogram {
 
   clear(): this {
     for (const code of this.order) if (code < 128) this.ascii[code] = 0;
-    this.other.clear();
-    this.order.length = 0;
+    if (this.other.size > 0) this.other.clear();
+    if (this.order.length > 0) this.order.length = 0;
     return this;
   }
 }
@@ -214,16 +232,18 @@ class Histogram {
 const ALL = new Histogram();
 const OWN = new Histogram();
 
-/** value_letters .. value_entropy_all, over argument values and the body. */
-function valueCharacterFeatures(values: readonly string[]): number[] {
+/** value_letters .. value_entropy_all, over argument values and the body; each value's length (code points) into `lengths`. */
+function valueCharacterFeatures(values: readonly string[], lengths: number[]): number[] {
   const counts = new Array<number>(CharClass.Plain + 1).fill(0);
   const all = ALL.clear();
   const own = OWN.clear();
   let runMax = 0;
   let total = 0;
   let entropyMax = 0;
+  const triggers: number[] = [];
   for (const value of values) {
     let run = 0;
+    let seen = 0;
     let length = 0;
     for (let i = 0; i < value.length; i++) {
       // One code point, as Python iterates a str: a valid surrogate pair is one, a lone surrogate itself.
@@ -231,7 +251,7 @@ function valueCharacterFeatures(values: readonly string[]): number[] {
       if (code > 0xffff) i++;
       length++;
       own.add(code);
-      all.add(code);
+      if (code < 128) seen |= TRIGGER_BIT[code];
       const cls = code < 128 ? (ASCII_CLASS[code] as CharClass) : CharClass.NonAscii;
       counts[cls]++;
       if (isSpecial(cls)) {
@@ -240,27 +260,35 @@ function valueCharacterFeatures(values: readonly string[]): number[] {
       } else run = 0;
     }
     total += length;
+    lengths.push(length);
     const h = own.entropy(length);
     if (h > entropyMax) entropyMax = h;
+    all.addAll(own);
     own.clear();
+    triggers.push(seen);
   }
   const entropyAll = all.entropy(total);
   all.clear();
   const special = counts[CharClass.Quote] + counts[CharClass.Angle] + counts[CharClass.Bracket] +
     counts[CharClass.Separator] + counts[CharClass.OtherSpecial];
-  const sumMatches = (regex: RegExp) => values.reduce((n, v) => n + countMatches(v, regex), 0);
+  const sumMatches = (regex: RegExp, mask: number) => values.reduce((n, v, i) => ((triggers[i] & mask) === 0 ? n : n + countMatches(v, regex)), 0);
   return [
     counts[CharClass.Letter], counts[CharClass.Digit], counts[CharClass.Space], counts[CharClass.Quote],
     counts[CharClass.Angle], counts[CharClass.Bracket], counts[CharClass.Separator], counts[CharClass.OtherSpecial],
     counts[CharClass.NonAscii], counts[CharClass.Control], total === 0 ? 0 : special / total, runMax,
-    sumMatches(RE_PERCENT), sumMatches(RE_UNICODE), sumMatches(RE_HEX), sumMatches(RE_ENTITY),
+    sumMatches(RE_PERCENT, PERCENT_MASK), sumMatches(RE_UNICODE, UNICODE_MASK), sumMatches(RE_HEX, HEX_MASK), sumMatches(RE_ENTITY, ENTITY_MASK),
     entropyMax, entropyAll,
   ];
 }
 
-/** The registered `waf-v1` extractor. */
+const MEMO = new RowMemo();
+
+/**
+ * The registered `waf-v1` extractor: {@link extractWafV1}, remembering the rows of requests seen
+ * again (src/features/row-memo.ts).
+ */
 export const wafV1: FeatureExtractor = {
   name: 'waf-v1',
   featureNames: WAF_V1_FEATURE_NAMES,
-  extract: extractWafV1,
+  extract: (request) => MEMO.row(requestKey(request), request, extractWafV1),
 };

@@ -1,7 +1,8 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Decision } from '../adapter/model-adapter';
 import { CrsMlError } from '../errors';
 import { statusOfError } from '../server/error-status';
+import { CountingHistogram } from './counting-histogram';
 
 /** Every metric name starts with this; docs/operations.md lists them for dashboards. */
 export const METRIC_PREFIX = 'crs_ml_';
@@ -25,16 +26,27 @@ export interface ModelIdentity {
 
 /**
  * The Prometheus metrics of one server process, in their own registry (never prom-client's global
- * one, so tests and embedders can build several). Recording is a counter increment or a histogram
- * observation with pre-resolved label children: the hot path pays no label lookups.
+ * one, so tests and embedders can build several). A scored request, the hot path, costs two plain
+ * additions and two typed-array histogram counts (src/metrics/counting-histogram.ts); the pass and
+ * anomaly counts reach prom-client's counter when it is collected (at scrape time).
  */
 export class ServerMetrics {
   readonly registry = new Registry();
+  /** Passes and anomalies counted since the last collection. */
+  private passes = 0;
+  private anomalies = 0;
   private readonly requests = new Counter({
     name: `${METRIC_PREFIX}requests_total`,
     help: 'POST / answers by verdict (pass, anomaly, refused, error) and HTTP status',
     labelNames: ['verdict', 'status'] as const,
     registers: [this.registry],
+    collect: () => {
+      // Only counts that happened: a series appears once it has one, as with prom-client's own inc().
+      if (this.passes > 0) this.pass.inc(this.passes);
+      if (this.anomalies > 0) this.anomaly.inc(this.anomalies);
+      this.passes = 0;
+      this.anomalies = 0;
+    },
   });
   private readonly errors = new Counter({
     name: `${METRIC_PREFIX}errors_total`,
@@ -42,18 +54,18 @@ export class ServerMetrics {
     labelNames: ['code'] as const,
     registers: [this.registry],
   });
-  private readonly scoringSeconds = new Histogram({
-    name: `${METRIC_PREFIX}scoring_duration_seconds`,
-    help: 'Time to score and decide one parsed request (adapter input, score, decision)',
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-  private readonly scores = new Histogram({
-    name: `${METRIC_PREFIX}score`,
-    help: 'Scores the model gave (NaN and infinities are left out)',
-    buckets: SCORE_BUCKETS,
-    registers: [this.registry],
-  });
+  private readonly scoringSeconds = new CountingHistogram(
+    `${METRIC_PREFIX}scoring_duration_seconds`,
+    'Time to score and decide one parsed request (adapter input, score, decision)',
+    LATENCY_BUCKETS,
+    this.registry,
+  );
+  private readonly scores = new CountingHistogram(
+    `${METRIC_PREFIX}score`,
+    'Scores the model gave (NaN and infinities are left out)',
+    SCORE_BUCKETS,
+    this.registry,
+  );
   private readonly loadSeconds = new Gauge({
     name: `${METRIC_PREFIX}model_load_seconds`,
     help: 'Time the serving model took to load and warm up',
@@ -90,7 +102,8 @@ export class ServerMetrics {
 
   /** One request scored: `seconds` from adapter input to decision. */
   scored(decision: Decision, seconds: number): void {
-    (decision.anomaly ? this.anomaly : this.pass).inc();
+    if (decision.anomaly) this.anomalies++;
+    else this.passes++;
     this.scoringSeconds.observe(seconds);
     if (Number.isFinite(decision.score)) this.scores.observe(decision.score);
   }

@@ -1,6 +1,9 @@
 import type { MlRequest } from '../../src/contract/ml-request';
 import { builtInExtractors } from '../../src/features';
 import { WAF_V1_FEATURE_NAMES, extensionClass, extractWafV1, wafV1 } from '../../src/features/waf-v1';
+import { PATTERNS, RE_ENTITY, RE_HEX, RE_PERCENT, RE_UNICODE, RE_WORD, WORD_FAMILIES } from '../../src/features/waf-v1-vocabulary';
+import { log2Int } from '../../src/features/text-stats';
+import { prng } from '../helpers/prng';
 
 const base: MlRequest = { method: 'GET', path: '/', args: [], files: [], sizes: [], hour: 7, day: 29 };
 const features = (request: Partial<MlRequest>) => {
@@ -102,5 +105,34 @@ describe('waf-v1', () => {
     expect(f.get('body_length')).toBeCloseTo(log(34), 14);
     expect(f.get('arg_value_length_total')).toBe(0);
     expect(f.get('words_sql')).toBe(log(2)); // version select
+  });
+
+  it('counts words and patterns as the plain regexes do, though it skips texts without their trigger characters', () => {
+    // Text made of the characters the shortcuts look at (triggers, word characters, case), so a
+    // wrongly skipped text or a word split differently shows up as a count that differs.
+    const random = prng(1313);
+    const alphabet = ['-', '*', '/', '<', '=', '.', '$', '`', '(', '{', ':', "'", '"', '%', '\\', '0', 'x', 'X', 'u', '&', '#', ';', ' ', '_',
+      'a', 'on', 'or', 'select', 'union', 'alert', 'etc', 'passwd', 'eval', 'exec', 'ls', 'information_schema', 'SELECT', 'é', '\u{1F600}', 'java', 'F'];
+    const text = () => Array.from({ length: 1 + Math.floor(random() * 30) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    const exact = (n: number) => log2Int(n + 1); // the extractor's own log2 (1 + n)
+    const count = (t: string, regex: RegExp) => t.match(regex)?.length ?? 0;
+    const lower = (t: string) => t.replace(/[A-Z]/g, (c) => c.toLowerCase());
+    for (let n = 0; n < 500; n++) {
+      const request = { ...base, path: `/${text()}`, args: [[`ARGS:${text()}`, text()], [`ARGS:${text()}`, text()]] as [string, string][], body: random() < 0.5 ? text() : undefined };
+      const f = features(request);
+      const values = [...request.args.map(([, v]) => v), ...(request.body === undefined ? [] : [request.body])];
+      const texts = [request.path, ...request.args.map(([k]) => k.slice('ARGS:'.length)), ...values].map(lower);
+      const words = texts.flatMap((t) => t.match(RE_WORD) ?? []);
+      WORD_FAMILIES.forEach((family, i) => {
+        expect(f.get(WAF_V1_FEATURE_NAMES[WAF_V1_FEATURE_NAMES.indexOf('words_sql') + i])).toBe(exact(words.filter((w) => family.has(w)).length));
+      });
+      PATTERNS.forEach((pattern, i) => {
+        const expected = texts.reduce((sum, t) => sum + count(t, pattern), 0);
+        expect(f.get(WAF_V1_FEATURE_NAMES[WAF_V1_FEATURE_NAMES.indexOf('pattern_sql_comment') + i])).toBe(exact(expected));
+      });
+      for (const [name, regex] of [['value_percent_escapes', RE_PERCENT], ['value_unicode_escapes', RE_UNICODE], ['value_hex_escapes', RE_HEX], ['value_html_entities', RE_ENTITY]] as const) {
+        expect(f.get(name)).toBe(exact(values.reduce((sum, v) => sum + count(v, regex), 0)));
+      }
+    }
   });
 });

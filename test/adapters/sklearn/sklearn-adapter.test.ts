@@ -76,6 +76,20 @@ describe('SklearnAdapter', () => {
     expect(new Set(decisions.map((d) => d.score)).size).toBeGreaterThan(CORPUS.length / 4);
   });
 
+  it('gives the same floats when a feature row comes again (the row score cache), one request at a time', async () => {
+    const model = await load(IFOREST_MANIFEST, { 'iforest.joblib': IFOREST });
+    const estimator = loadEstimator(path.join(TREES, 'waf/iforest-waf-v1.joblib'));
+    const direct = runMethod(estimator, 'decision_function', fromRows(CORPUS.map((r) => wafV1.extract(r)))) as Float64Array;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < CORPUS.length; i++) expect((await model.judge(CORPUS[i])).score).toBe(direct[i]);
+    }
+    // A batch mixing rows seen before with a new one still answers each in order.
+    const fresh: MlRequest = { ...CORPUS[0], args: [['ARGS:never-seen', 'x'.repeat(77)]] };
+    const mixed = await model.judgeBatch([CORPUS[3], fresh, CORPUS[1]]);
+    const freshDirect = runMethod(estimator, 'decision_function', fromRows([wafV1.extract(fresh)])) as Float64Array;
+    expect(mixed.map((d) => d.score)).toEqual([direct[3], freshDirect[0], direct[1]]);
+  });
+
   it('answers POST / with 200 or 401 by the IsolationForest score', async () => {
     const bodies = [
       'method=GET&path=/&args={}&files={}&sizes={}&hour=10&day=12',

@@ -1,0 +1,113 @@
+/**
+ * Remembers a model's score of each exact feature row it scored, so a request whose features equal
+ * an earlier one's is not scored again. Feature rows repeat much more often than requests do: waf-v1
+ * describes a request by counts, lengths and classes (docs/features.md), so two searches that differ
+ * only in the words searched for, or a browser fetching the same page again, usually give the same
+ * 58 numbers. A model's score of one row never changes while it is loaded, so the answer is the same
+ * float; a reload builds a new adapter, and so a new cache.
+ *
+ * Exact: a row matches only when every value has the same 64 bits (so `-0` is not `0`, and a NaN
+ * matches only the same NaN). Bounded: `capacity` slots of one row each, picked by a hash of the
+ * row's bits; a new row takes its slot's place, so a flood of new rows (an attacker's, a crawler's)
+ * costs only the scoring it would have cost anyway, plus one hash.
+ */
+export class RowScoreCache {
+  /** Row `slot`'s value `j` as two int32 halves at `2 * (slot * width + j)`. */
+  private readonly rowBits: Int32Array;
+  private readonly scored: Float64Array;
+  private readonly used: Uint8Array;
+  private readonly row = new Float64Array(1);
+  private readonly bits = new Int32Array(this.row.buffer);
+
+  /**
+   * @param width values per row: other rows are never kept (the model refuses them anyway)
+   * @param capacity slots, a power of two
+   */
+  constructor(
+    readonly width: number,
+    private readonly capacity = 4096,
+  ) {
+    if (!Number.isInteger(Math.log2(capacity))) throw new RangeError(`capacity must be a power of two, got ${capacity}`);
+    this.rowBits = new Int32Array(2 * width * capacity);
+    this.scored = new Float64Array(capacity);
+    this.used = new Uint8Array(capacity);
+  }
+
+  /**
+   * Scores of `rows`, in order, from the cache where known; the others through `score` in one call
+   * (so a batch stays a batch), then kept.
+   */
+  scores<Row extends ArrayLike<unknown>>(rows: readonly Row[], score: (missing: readonly Row[]) => ArrayLike<number>): Float64Array {
+    const out = new Float64Array(rows.length);
+    let missing: Row[] | undefined;
+    let where: number[] | undefined;
+    for (let i = 0; i < rows.length; i++) {
+      const slot = this.slotOf(rows[i]);
+      if (slot >= 0 && this.used[slot] === 1 && this.holds(slot, rows[i])) {
+        out[i] = this.scored[slot];
+        continue;
+      }
+      (missing ??= []).push(rows[i]);
+      (where ??= []).push(i);
+    }
+    if (missing === undefined || where === undefined) return out;
+    const fresh = score(missing);
+    for (let k = 0; k < missing.length; k++) {
+      out[where[k]] = fresh[k];
+      const slot = this.slotOf(missing[k]);
+      if (slot >= 0) this.keep(slot, missing[k], fresh[k]);
+    }
+    return out;
+  }
+
+  /**
+   * The slot of `row` (MurmurHash3's 32-bit mixing over the two halves of each value as float64, the
+   * conversion the model's input matrix makes), or -1 for a row of another width. Rows usually
+   * differ in a few high bits (sign, exponent), so every bit must reach the slot's low bits.
+   */
+  private slotOf(row: ArrayLike<unknown>): number {
+    // Not a row of numbers: the model refuses it (a string, or a row of strings), so it is never kept.
+    if (row.length !== this.width || typeof row === 'string' || typeof row[0] !== 'number') return -1;
+    let hash = 0;
+    for (let j = 0; j < row.length; j++) {
+      this.row[0] = row[j] as number;
+      hash = mix(mix(hash, this.bits[0]), this.bits[1]);
+    }
+    hash ^= hash >>> 16;
+    hash = Math.imul(hash, 0x85ebca6b);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xc2b2ae35);
+    hash ^= hash >>> 16;
+    return hash & (this.capacity - 1);
+  }
+
+  private holds(slot: number, row: ArrayLike<unknown>): boolean {
+    const base = 2 * slot * this.width;
+    for (let j = 0; j < row.length; j++) {
+      this.row[0] = row[j] as number;
+      if (this.rowBits[base + 2 * j] !== this.bits[0] || this.rowBits[base + 2 * j + 1] !== this.bits[1]) return false;
+    }
+    return true;
+  }
+
+  private keep(slot: number, row: ArrayLike<unknown>, score: number): void {
+    // Stored through the same float64 conversion the lookup makes, bit for bit (NaN payloads too).
+    const base = 2 * slot * this.width;
+    for (let j = 0; j < row.length; j++) {
+      this.row[0] = row[j] as number;
+      this.rowBits[base + 2 * j] = this.bits[0];
+      this.rowBits[base + 2 * j + 1] = this.bits[1];
+    }
+    this.scored[slot] = score;
+    this.used[slot] = 1;
+  }
+}
+
+/** One 32-bit word into a MurmurHash3 state. */
+function mix(hash: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  hash ^= Math.imul(k, 0x1b873593);
+  hash = (hash << 13) | (hash >>> 19);
+  return (Math.imul(hash, 5) + 0xe6546b64) | 0;
+}
