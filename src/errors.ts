@@ -59,6 +59,11 @@ export class RequestEncodingError extends CrsMlError {
   readonly code = 'REQUEST_ENCODING_UNSUPPORTED';
 }
 
+/** The thread parsing a big body stopped while it held the body (src/server/parse-off-thread.ts). */
+export class ParseThreadStoppedError extends CrsMlError {
+  readonly code = 'PARSE_THREAD_STOPPED';
+}
+
 /** A manifest file is missing, is not JSON, or fails validation. */
 export class ManifestError extends CrsMlError {
   readonly code = 'MANIFEST_INVALID';

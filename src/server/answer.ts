@@ -41,6 +41,7 @@ let lastRequestId = 0;
 export async function scoreAnswer(model: LoadedModel | undefined, body: Uint8Array, logger: Logger, hooks: AnswerHooks = {}): Promise<TextAnswer> {
   if (model === undefined) return LOADING;
   const reqId = ++lastRequestId;
+  const bytes = body.length; // a big body is handed to the parsing thread, and empty here after
   const debug = logsAt(logger, 'debug');
   const started = debug ? performance.now() : 0;
   let answer: TextAnswer;
@@ -55,7 +56,7 @@ export async function scoreAnswer(model: LoadedModel | undefined, body: Uint8Arr
   }
   if (debug) {
     const ms = Math.round((performance.now() - started) * 1000) / 1000;
-    logger.debug('request', { reqId, status: answer.status, answer: answer.text, bytes: body.length, ms });
+    logger.debug('request', { reqId, status: answer.status, answer: answer.text, bytes, ms });
   }
   return answer;
 }

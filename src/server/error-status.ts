@@ -8,6 +8,8 @@ const STATUS_BY_CODE = new Map<string, number>([
   ['REQUEST_BODY_UNREADABLE', 400],
   ['REQUEST_TIMEOUT', 408],
   ['REQUEST_ENCODING_UNSUPPORTED', 415],
+  // Not the client's doing, and a retry succeeds: the Lua client's fail policy decides this request.
+  ['PARSE_THREAD_STOPPED', 503],
   ['FEATURE_EXTRACTOR_INVALID', 500],
   ['SCORING_FAILED', 500],
   ['OIP_REQUEST_INVALID', 400],

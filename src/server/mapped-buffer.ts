@@ -14,6 +14,8 @@ const ALWAYS_MAPPED_BYTES = 33 * 1024 * 1024;
  * only the pages a body writes are ever resident, so the unused reservation costs address space,
  * not memory.
  */
+const MAPPED = new WeakSet<ArrayBufferLike>();
+
 export function mappedBuffer(size: number): Buffer<ArrayBuffer> {
   let reserved: ArrayBuffer;
   try {
@@ -22,5 +24,14 @@ export function mappedBuffer(size: number): Buffer<ArrayBuffer> {
     // Strict overcommit (vm.overcommit_memory=2) charges the whole reservation: fall back to the size.
     reserved = new ArrayBuffer(size);
   }
+  MAPPED.add(reserved);
   return Buffer.from(reserved, 0, size);
+}
+
+/**
+ * Whether `bytes` lie in a block made by {@link mappedBuffer}. Each such block holds one body and
+ * nothing else, so its holder may hand the whole block to another thread (transfer it) without a copy.
+ */
+export function isMapped(bytes: Uint8Array): bytes is Uint8Array<ArrayBuffer> {
+  return MAPPED.has(bytes.buffer);
 }

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseRequestBody } from '../contract/parse-request';
 import type { MlRequest } from '../contract/ml-request';
-import { mappedBuffer } from './mapped-buffer';
-import { RequestFormatError, RequestValidationError, type CrsMlError } from '../errors';
+import { isMapped, mappedBuffer } from './mapped-buffer';
+import { ParseThreadStoppedError, RequestFormatError, RequestValidationError, type CrsMlError } from '../errors';
 
 /**
  * Bodies above this many bytes are parsed on a worker thread (docs/performance.md, "The 16 MiB
@@ -12,7 +12,7 @@ import { RequestFormatError, RequestValidationError, type CrsMlError } from '../
  */
 export const OFF_THREAD_MIN_BYTES = 1024 * 1024;
 
-/** What the main thread posts: one body (a copy, transferred to the thread). */
+/** What the main thread posts: one body, transferred to the thread. */
 export interface ParseJob {
   readonly id: number;
   readonly body: Uint8Array<ArrayBuffer>;
@@ -38,7 +38,8 @@ const REBUILD = new Map<string, (message: string, field: string | undefined) => 
 ]);
 
 interface Pending {
-  readonly body: Uint8Array;
+  /** The body, when the thread was given a copy of it: what to parse here if the thread dies. */
+  readonly kept: Uint8Array | undefined;
   readonly resolve: (request: MlRequest) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -57,11 +58,16 @@ const pending = new Map<number, Pending>();
 
 /**
  * `parseRequestBody` for a big body, on one shared worker thread, so the main thread only receives
- * bytes while another client's small requests keep being answered. The thread is handed a copy of
- * the body (one memcpy, a few ms for 16 MiB), which it hands back with its answer, and the original
- * is kept here, so that if the thread dies the body can still be parsed here: every body gets its
- * answer. The thread starts on first use, does not keep
- * the process alive, and is restarted after it dies; if it cannot start, bodies are parsed here.
+ * bytes while another client's small requests keep being answered. The thread starts on first use,
+ * does not keep the process alive, and is restarted after it dies; if it cannot start, bodies are
+ * parsed here.
+ *
+ * A body in a block of its own ({@link mappedBuffer}: every big body read by read-body.ts) is
+ * handed over without a copy, and `body` is detached (empty) from then on: copying 16 MiB into
+ * fresh memory held this thread 40-50 ms on the machine measured, longer than the whole budget of
+ * another client's answer. The thread hands the block back with its answer, and it is dropped here.
+ * If the thread dies meanwhile, the body is gone: the promise rejects with PARSE_THREAD_STOPPED
+ * (503). Any other body is copied, and parsed here if the thread dies: every such body gets its answer.
  *
  * Resolves with exactly what `parseRequestBody(body)` returns; rejects with exactly what it throws.
  */
@@ -71,12 +77,17 @@ export function parseOffThread(body: Uint8Array): Promise<MlRequest> {
   clearTimeout(idleTimer);
   return new Promise((resolve, reject) => {
     const id = ++lastId;
-    pending.set(id, { body, resolve, reject });
+    const handed = isMapped(body) ? body : copyToMapped(body);
+    pending.set(id, { kept: handed === body ? undefined : body, resolve, reject });
     if (pending.size === 1) thread.ref();
-    const copy = mappedBuffer(body.length);
-    copy.set(body);
-    thread.postMessage({ id, body: copy } satisfies ParseJob, [copy.buffer]);
+    thread.postMessage({ id, body: handed } satisfies ParseJob, [handed.buffer]);
   });
+}
+
+function copyToMapped(body: Uint8Array): Uint8Array<ArrayBuffer> {
+  const copy = mappedBuffer(body.length);
+  copy.set(body);
+  return copy;
 }
 
 function startWorker(): Worker | undefined {
@@ -120,15 +131,19 @@ function idle(): void {
   }, IDLE_STOP_MS).unref();
 }
 
-/** The thread died: start a new one for later bodies, and answer the pending ones. */
+/** The thread died: start a new one for later bodies, and answer the pending ones (parsed here when a copy was given). */
 function failAll(dead: Worker): void {
   if (worker !== dead) return; // a thread stopped when idle had nothing pending
   worker = undefined;
   const jobs = [...pending.values()];
   pending.clear();
   for (const job of jobs) {
+    if (job.kept === undefined) {
+      job.reject(new ParseThreadStoppedError('the body-parsing thread stopped while it held this body; send the request again.'));
+      continue;
+    }
     try {
-      job.resolve(parseRequestBody(job.body));
+      job.resolve(parseRequestBody(job.kept));
     } catch (error) {
       job.reject(error);
     }

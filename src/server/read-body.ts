@@ -41,7 +41,7 @@ const DECODERS = new Map<string, (head: Buffer) => zlib.Gunzip | zlib.Inflate | 
  *
  * A body past {@link OFF_THREAD_MIN_BYTES} is copied, chunk by chunk as it arrives, into one
  * buffer (sized by Content-Length, else by the limit; pages are only touched as they are written),
- * so the main thread never joins a big body's chunks; the parsing thread gets one copy of it
+ * so the main thread never joins a big body's chunks; the parsing thread is handed that buffer
  * (src/server/parse-off-thread.ts). Smaller bodies are joined as before.
  */
 export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
@@ -155,9 +155,10 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
  * A big body, copied chunk by chunk into one buffer: memory pages are touched only as they are
  * written (a Content-Length the HTTP parser enforces sizes it exactly; otherwise it starts at the
  * limit, untouched), in a block of its own that goes back to the system when dropped
- * ({@link mappedBuffer}). Plain memory, not a SharedArrayBuffer: a SharedArrayBuffer posted to the
- * parsing thread stays allocated until that thread's garbage collector runs, which it rarely does
- * (measured: +290 MB after 600 bodies of 1-3 MiB), so the thread gets a copy it owns instead.
+ * ({@link mappedBuffer}) and is handed to the parsing thread whole. Plain memory, not a
+ * SharedArrayBuffer: a SharedArrayBuffer posted to the parsing thread stays allocated until that
+ * thread's garbage collector runs, which it rarely does (measured: +290 MB after 600 bodies of
+ * 1-3 MiB); a transferred buffer comes back with the answer.
  */
 class BigBody {
   private buffer: Buffer;

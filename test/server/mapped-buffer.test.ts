@@ -1,4 +1,4 @@
-import { mappedBuffer } from '../../src/server/mapped-buffer';
+import { isMapped, mappedBuffer } from '../../src/server/mapped-buffer';
 
 describe('mappedBuffer', () => {
   it('gives `size` zero bytes at the start of a reservation above every glibc mmap threshold', () => {
@@ -9,6 +9,11 @@ describe('mappedBuffer', () => {
       expect(buffer.buffer.byteLength).toBeGreaterThan(32 * 1024 * 1024);
       expect(buffer.every((byte) => byte === 0)).toBe(true);
     }
+  });
+
+  it('knows its own blocks, and no other buffer', () => {
+    const mapped = mappedBuffer(100);
+    expect([isMapped(mapped), isMapped(mapped.subarray(10)), isMapped(Buffer.alloc(100)), isMapped(new Uint8Array(100))]).toEqual([true, true, false, false]);
   });
 
   it('is exactly as large as asked above the reservation', () => {

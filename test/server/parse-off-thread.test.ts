@@ -9,6 +9,9 @@ import type { Logger } from '../../src/logger';
 import { createRequestListener } from '../../src/server/create-request-listener';
 import { OFF_THREAD_MIN_BYTES, parseOffThread, parseThreadRunning, stopParseThread } from '../../src/server/parse-off-thread';
 import { readBody } from '../../src/server/read-body';
+import { mappedBuffer } from '../../src/server/mapped-buffer';
+import { statusOfError } from '../../src/server/error-status';
+import { ParseThreadStoppedError } from '../../src/errors';
 
 const MiB = 1024 * 1024;
 const filler = (size: number, byte: number) => Buffer.alloc(size, byte);
@@ -71,6 +74,27 @@ describe('parsing big bodies on the worker thread', () => {
     await stopParseThread();
     expect(await pendingAnswer).toEqual(parsedHere(body));
     expect(await parsedThere(body)).toEqual(parsedHere(body));
+  });
+
+  it('hands a body in a mapped block of its own over without a copy (detached here), with the same answer', async () => {
+    for (const [, body] of [BIG_BODIES[1], BIG_BODIES[6], BIG_BODIES[9]]) {
+      const mapped = mappedBuffer(body.length);
+      mapped.set(body);
+      expect(await parsedThere(mapped)).toEqual(parsedHere(body));
+      expect(mapped.length).toBe(0);
+    }
+  });
+
+  it('answers PARSE_THREAD_STOPPED (503) for a handed-over body whose thread is stopped mid-parse', async () => {
+    const body = BIG_BODIES[6][1];
+    const mapped = mappedBuffer(body.length);
+    mapped.set(body);
+    const pendingAnswer = parseOffThread(mapped);
+    await stopParseThread();
+    const error = await pendingAnswer.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ParseThreadStoppedError);
+    expect(statusOfError(error)).toBe(503);
+    expect(await parsedThere(body)).toEqual(parsedHere(body)); // a new thread serves the next body
   });
 
   it('stops the thread once it has been idle for 2 s (its heap goes with it) and starts one again for the next big body', async () => {
