@@ -8,7 +8,8 @@
  * Besides the small client's latencies, the server reports its own event-loop delay, longest GC
  * pause and CPU time per big body: the loop delay is what the server does to everyone else, the
  * small client's latency also holds this machine's scheduling noise.
- * Before the fix, one such body held the event loop for 3-13 s and took RSS to ~1 GB.
+ * Before the fix, one such body held the event loop for 3-13 s and took RSS to ~1 GB. The same rows
+ * then run against a bare Node `http` server pinned the same way: the machine's floor.
  *
  * BENCH_STALL_BODIES (default 6): how many big bodies are sent, one after the other.
  */
@@ -57,15 +58,30 @@ const LOOP_PROBE =
   `process.stdin.on('data', () => { const main = ticks('/proc/self/task/' + process.pid + '/stat'), all = ticks('/proc/self/stat');` +
   ` process.stdout.write('loop=' + loop.max / 1e6 + ' gc=' + gc + ' main=' + (main - main0) + ' all=' + (all - all0) + '\\n'); loop.reset(); gc = 0; main0 = main; all0 = all; });`;
 
-function startServer(): Promise<Server> {
+/** Our `serve` on the random stub. */
+function ourServer(): string {
   const models = mkdtempSync(path.join(tmpdir(), 'crs-ml-bench-'));
   writeFileSync(path.join(models, 'manifest.json'), JSON.stringify({ adapter: 'random', threshold: -0.313, options: { seed: 1 } }));
   const serve = path.join(ROOT, '.bench', 'src', 'cli', 'commands', 'serve.js');
-  const script =
+  return (
     `require('reflect-metadata');` +
     `require(${JSON.stringify(serve)}).serve({ models: ${JSON.stringify(models)}, host: '127.0.0.1', port: 0, logLevel: 'warn', maxBodyBytes: 16777216 })` +
-    `.then(({ server }) => process.stdout.write('port=' + server.address().port + '\\n'));` +
-    LOOP_PROBE;
+    `.then(({ server }) => process.stdout.write('port=' + server.address().port + '\\n'));`
+  );
+}
+
+/**
+ * The control: a bare Node `http` server that counts a body's bytes and answers, pinned the same
+ * way. What the other client waits for beside it is the machine's own cost of receiving 16 MiB on
+ * that core (the kernel's loopback TCP work, scheduling), which no server can go below.
+ */
+const BARE_SERVER =
+  `const server = require('node:http').createServer((req, res) => { let n = 0; req.on('data', (c) => (n += c.length));` +
+  ` req.on('end', () => { res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '7' }); res.end('score=1'); }); })` +
+  `.listen(0, '127.0.0.1', () => process.stdout.write('port=' + server.address().port + '\\n'));`;
+
+function startServer(serverScript: string): Promise<Server> {
+  const script = serverScript + LOOP_PROBE;
   const args = ['-e', script];
   const child = PINNED
     ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
@@ -133,12 +149,17 @@ function postFromChild(port: number, body: Buffer): Promise<{ status: number; ms
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
 async function main(): Promise<void> {
-  const server = await startServer();
+  await measure('crs-ml-server (random stub)', ourServer());
+  await measure('control: a bare Node http server, pinned the same way, that only counts the bytes', BARE_SERVER);
+}
+
+async function measure(title: string, serverScript: string): Promise<void> {
+  const server = await startServer(serverScript);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const small = Buffer.from(SMALL);
   try {
     for (let i = 0; i < 50; i++) await post(server.port, small, agent); // warm-up
-    console.log(`${BODIES} big bodies (16 MiB - 1 KiB) one after the other, while another client POSTs the captured body every 10 ms`);
+    console.log(`${title}: ${BODIES} big bodies (16 MiB - 1 KiB) one after the other, while another client POSTs the captured body every 10 ms`);
     console.log('big body | big answer | big ms | small answers | small p50 ms | small p99 ms | small max ms | server loop max ms | gc max ms | main thread cpu ms | process cpu ms');
     // Row -1 is a control: the small client alone for 400 ms (this machine's noise floor).
     for (let i = -1; i < BODIES; i++) {
