@@ -1,3 +1,5 @@
+import { murmur3Finalize, murmur3Mix } from '../hash/murmur3';
+
 /**
  * Remembers a model's score of each exact feature row it scored, so a request whose features equal
  * an earlier one's is not scored again. Feature rows repeat much more often than requests do: waf-v1
@@ -71,14 +73,9 @@ export class RowScoreCache {
     let hash = 0;
     for (let j = 0; j < row.length; j++) {
       this.row[0] = row[j] as number;
-      hash = mix(mix(hash, this.bits[0]), this.bits[1]);
+      hash = murmur3Mix(murmur3Mix(hash, this.bits[0]), this.bits[1]);
     }
-    hash ^= hash >>> 16;
-    hash = Math.imul(hash, 0x85ebca6b);
-    hash ^= hash >>> 13;
-    hash = Math.imul(hash, 0xc2b2ae35);
-    hash ^= hash >>> 16;
-    return hash & (this.capacity - 1);
+    return murmur3Finalize(hash) & (this.capacity - 1);
   }
 
   private holds(slot: number, row: ArrayLike<unknown>): boolean {
@@ -101,13 +98,4 @@ export class RowScoreCache {
     this.scored[slot] = score;
     this.used[slot] = 1;
   }
-}
-
-/** One 32-bit word into a MurmurHash3 state. */
-function mix(hash: number, word: number): number {
-  let k = Math.imul(word, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  hash ^= Math.imul(k, 0x1b873593);
-  hash = (hash << 13) | (hash >>> 19);
-  return (Math.imul(hash, 5) + 0xe6546b64) | 0;
 }

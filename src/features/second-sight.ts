@@ -1,3 +1,5 @@
+import { murmur3Finalize, murmur3Mix } from '../hash/murmur3';
+
 /**
  * A doorkeeper for the memos of the hot path (src/features/row-memo.ts,
  * src/adapter/item-score-cache.ts): it says whether a text was probably seen recently, so a memo keeps
@@ -31,17 +33,7 @@ export class SecondSight {
 /** A 32-bit hash of the UTF-16 units of `text` (MurmurHash3's mixing), never 0 (the empty slot). */
 function hashText(text: string): number {
   let hash = text.length;
-  for (let i = 0; i < text.length; i++) {
-    let k = Math.imul(text.charCodeAt(i), 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    hash ^= Math.imul(k, 0x1b873593);
-    hash = (hash << 13) | (hash >>> 19);
-    hash = (Math.imul(hash, 5) + 0xe6546b64) | 0;
-  }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
+  for (let i = 0; i < text.length; i++) hash = murmur3Mix(hash, text.charCodeAt(i));
+  hash = murmur3Finalize(hash);
   return hash === 0 ? 1 : hash;
 }

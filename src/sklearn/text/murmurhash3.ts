@@ -1,3 +1,5 @@
+import { murmur3Finalize, murmur3Mix, murmur3MixWord } from '../../hash/murmur3';
+
 /**
  * MurmurHash3_x86_32 over the UTF-8 bytes of a string, as sklearn's `murmurhash3_32(key, seed,
  * positive=False)` (sklearn/utils/murmurhash.pyx over Austin Appleby's MurmurHash3.cpp). Returns
@@ -15,36 +17,17 @@ let scratch = new Uint8Array(256);
 
 /** MurmurHash3_x86_32 of raw bytes, as an unsigned 32-bit number. */
 export function murmurhash3Bytes(bytes: Uint8Array, seed = 0): number {
-  const c1 = 0xcc9e2d51;
-  const c2 = 0x1b873593;
   const n = bytes.length;
   const blocks = n - (n % 4);
   let h = seed | 0;
-  for (let i = 0; i < blocks; i += 4) {
-    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
-    k = Math.imul(k, c1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, c2);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
+  for (let i = 0; i < blocks; i += 4) h = murmur3Mix(h, bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
   const tail = n & 3;
   if (tail > 0) {
     let k = 0;
     if (tail === 3) k ^= bytes[blocks + 2] << 16;
     if (tail >= 2) k ^= bytes[blocks + 1] << 8;
     k ^= bytes[blocks];
-    k = Math.imul(k, c1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, c2);
-    h ^= k;
+    h ^= murmur3MixWord(k);
   }
-  h ^= n;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return murmur3Finalize(h ^ n) >>> 0;
 }
