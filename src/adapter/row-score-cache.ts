@@ -1,4 +1,5 @@
 import { murmur3Finalize, murmur3Mix } from '../hash/murmur3';
+import { batchThroughMemo } from '../memo/batch-through-memo';
 
 /**
  * Remembers a model's score of each exact feature row it scored, so a request whose features equal
@@ -40,26 +41,18 @@ export class RowScoreCache {
    * (so a batch stays a batch), then kept.
    */
   scores<Row extends ArrayLike<unknown>>(rows: readonly Row[], score: (missing: readonly Row[]) => ArrayLike<number>): Float64Array {
-    const out = new Float64Array(rows.length);
-    let missing: Row[] | undefined;
-    let where: number[] | undefined;
-    for (let i = 0; i < rows.length; i++) {
-      const slot = this.slotOf(rows[i]);
-      if (slot >= 0 && this.used[slot] === 1 && this.holds(slot, rows[i])) {
-        out[i] = this.scored[slot];
-        continue;
-      }
-      (missing ??= []).push(rows[i]);
-      (where ??= []).push(i);
-    }
-    if (missing === undefined || where === undefined) return out;
-    const fresh = score(missing);
-    for (let k = 0; k < missing.length; k++) {
-      out[where[k]] = fresh[k];
-      const slot = this.slotOf(missing[k]);
-      if (slot >= 0) this.keep(slot, missing[k], fresh[k]);
-    }
-    return out;
+    return batchThroughMemo(
+      rows,
+      (row) => {
+        const slot = this.slotOf(row);
+        return slot >= 0 && this.used[slot] === 1 && this.holds(slot, row) ? this.scored[slot] : undefined;
+      },
+      score,
+      (row, value) => {
+        const slot = this.slotOf(row);
+        if (slot >= 0) this.keep(slot, row, value);
+      },
+    );
   }
 
   /**

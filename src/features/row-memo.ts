@@ -1,5 +1,6 @@
 import type { MlRequest } from '../contract/ml-request';
-import { SecondSight } from './second-sight';
+import { SecondSight } from '../memo/second-sight';
+import { TwoGenerations } from '../memo/two-generations';
 
 /** Requests whose key would be longer than this many UTF-16 units are not remembered. */
 const MAX_KEY_LENGTH = 1024;
@@ -9,33 +10,26 @@ const MAX_KEY_LENGTH = 1024;
  * (the same page with the same arguments, a health check, an asset) is not described again. An
  * extractor is a pure function of the fields it reads, so the row is the same numbers.
  *
- * Bounded: two generations of at most `capacity` requests each, keys of about 1,024 UTF-16 units at
- * most (larger requests are always extracted); a hit in the old generation moves to the young one, so
- * requests in steady use stay. A request is remembered the second time it comes (src/features/second-sight.ts),
+ * Bounded: two generations of at most `capacity` requests each (src/memo/two-generations.ts), keys of
+ * about 1,024 UTF-16 units at most (larger requests are always extracted). A request is remembered the second time it comes (src/memo/second-sight.ts),
  * so a flood of new ones costs only the key and its hash. Hits return a copy: a caller may change its row.
  */
 export class RowMemo {
-  private young = new Map<string, number[]>();
-  private old = new Map<string, number[]>();
+  private readonly rows: TwoGenerations<number[]>;
   private readonly doorkeeper = new SecondSight();
 
-  constructor(private readonly capacity = 1024) {}
+  constructor(capacity = 1024) {
+    this.rows = new TwoGenerations(capacity);
+  }
 
   /** The row of `request`: remembered under `key` when it is defined, else extracted by `extract`. */
   row(key: string | undefined, request: MlRequest, extract: (request: MlRequest) => number[]): number[] {
     if (key === undefined) return extract(request);
-    let row = this.young.get(key);
-    if (row === undefined) {
-      row = this.old.get(key);
-      if (row === undefined && !this.doorkeeper.seenBefore(key)) return extract(request);
-      row ??= extract(request).slice();
-      if (this.young.size >= this.capacity) {
-        this.old = this.young;
-        this.young = new Map();
-      }
-      this.young.set(key, row);
-    }
-    return row.slice();
+    const known = this.rows.get(key);
+    if (known !== undefined) return known.slice();
+    const row = extract(request);
+    if (this.doorkeeper.seenBefore(key)) this.rows.set(key, row.slice());
+    return row;
   }
 }
 

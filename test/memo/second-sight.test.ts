@@ -1,4 +1,4 @@
-import { SecondSight } from '../../src/features/second-sight';
+import { SecondSight } from '../../src/memo/second-sight';
 
 describe('SecondSight', () => {
   it('says "seen" from the second time a text comes, whatever came between, slot permitting', () => {
