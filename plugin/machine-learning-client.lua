@@ -4,7 +4,8 @@
 --
 -- Called once per request by rule 9516600 (machine-learning-after.conf).
 -- POSTs the parsed request to the model server and stores the verdict in TX.
--- Needs Lua 5.1+ and LuaSocket (Debian: lua-socket).
+-- Needs Lua 5.1+ and either crs_ml_native (plugin/native: the call in C over
+-- connections kept between requests, the fast path) or LuaSocket (Debian: lua-socket).
 --
 -- The body it sends is application/x-www-form-urlencoded (contract v2); every
 -- value is percent-encoded, and the objects are strict JSON:
@@ -26,7 +27,7 @@
 -- It reads (TX, set in machine-learning-config.conf; docs/plugin.md):
 --   ml_server_url, timeout_ms, fail_policy, shadow, breaker_failures,
 --   breaker_open_s, breaker_file, send_headers, send_cookies, send_crs_scores,
---   exclude_headers, redact_cookies, body_max_bytes, crs_score,
+--   native_client, exclude_headers, redact_cookies, body_max_bytes, crs_score,
 --   inbound_anomaly_score_threshold   (all prefixed machine-learning-plugin_)
 -- It sets (TX):
 --   machine-learning-plugin_ml_status   pass | anomaly | unreachable | timeout |
@@ -74,7 +75,7 @@ local BREAKER_FAILURES = { unreachable = true, timeout = true, ["bad-response"] 
 local SETTINGS = {
   "mode", "timeout_ms", "fail_policy", "shadow", "breaker_failures", "breaker_open_s",
   "send_headers", "send_cookies", "send_crs_scores", "body_max_bytes", "keep_luasocket_loaded",
-  "exclude_headers", "redact_cookies", "breaker_file",
+  "native_client", "exclude_headers", "redact_cookies", "breaker_file",
 }
 local settings = nil
 
@@ -407,21 +408,27 @@ local function load_socket(keep_loaded)
   return core
 end
 
--- One POST with a total deadline over connect, send and receive. Returns
--- status, body, or nil, ml_status, detail.
-local function post(socket, url, body, timeout)
+-- One POST with a total deadline over connect, send and receive, through
+-- crs_ml_native when loaded, else LuaSocket. Returns status, body, or nil,
+-- ml_status, detail.
+local function post(transport, url, body, timeout)
   local host, port, path, unix_path = parse_url(url)
   if host == nil then return nil, "config-error", "ml_server_url must be http://host[:port]/path or unix:/path, got " .. url end
+  local ipv6 = unix_path == nil and host:find(":", 1, true) ~= nil
+  local where = unix_path ~= nil and "unix:" .. unix_path or (ipv6 and "[" .. host .. "]" or host) .. ":" .. port
+  if transport.native ~= nil then
+    return transport.native.post(host, port, unix_path, path, body, timeout, where)
+  end
+  local socket = transport.socket
   local deadline = socket.gettime() + timeout
   local function left() return deadline - socket.gettime() end
-  local conn, where
+  local conn
   if unix_path ~= nil then
     local has_unix, unix = require_c("socket.unix")
     if not has_unix then return nil, "config-error", "ml_server_url is unix: but LuaSocket has no socket.unix: " .. tostring(unix) end
-    conn, where = (unix.stream or unix)(), "unix:" .. unix_path
+    conn = (unix.stream or unix)()
   else
-    local ipv6 = host:find(":", 1, true) ~= nil
-    conn, where = ipv6 and socket.tcp6() or socket.tcp(), (ipv6 and "[" .. host .. "]" or host) .. ":" .. port
+    conn = ipv6 and socket.tcp6() or socket.tcp()
   end
   conn:settimeout(timeout)
   local ok, err
@@ -530,11 +537,26 @@ local function breaker_record(file, state, failed, limit, open_s, now)
   return nil
 end
 
+-- crs_ml_native when it is installed (and native_client is not 0), else
+-- LuaSocket. Returns {native=} or {socket=}, or nil and why neither loads.
+local function load_transport()
+  if tx("native_client", "1") ~= "0" then
+    local ok, native = require_c("crs_ml_native")
+    if ok then return { native = native, clock = native.clock } end
+  end
+  local socket, missing = load_socket(tx("keep_luasocket_loaded", "1") == "1")
+  if socket == nil then return nil, missing end
+  return { socket = socket, clock = socket.gettime }
+end
+
 function main()
+  -- The engine closes this Lua state after the request, freeing everything at
+  -- once: collecting garbage before that is wasted work.
+  collectgarbage("stop")
   local v3 = is_libmodsecurity3()
   read_settings()
-  local socket, missing = load_socket(tx("keep_luasocket_loaded", "1") == "1")
-  local clock = socket and socket.gettime or os.time
+  local transport, missing = load_transport()
+  local clock = transport and transport.clock or os.time
   local started = clock()
   local url = tx("ml_server_url", DEFAULT_URL)
   local timeout_ms = tonumber(tx("timeout_ms", "")) or DEFAULT_TIMEOUT_MS
@@ -547,11 +569,11 @@ function main()
     breaker.failures, breaker.open_until, breaker.exists = breaker_read(breaker.file)
   end
 
-  local ok, status, answer, detail = false, "LuaSocket is missing (apt-get install lua-socket): " .. tostring(missing)
+  local ok, status, answer, detail = false, "LuaSocket is missing (apt-get install lua-socket, or build plugin/native): " .. tostring(missing)
   if breaker ~= nil and now < breaker.open_until then
     ok, status, answer, detail = true, nil, "breaker-open", "circuit breaker open: " .. (breaker.open_until - now) .. " s left, no call"
-  elseif socket ~= nil then
-    ok, status, answer, detail = pcall(function() return post(socket, url, build_body(v3), timeout_ms / 1000) end)
+  elseif transport ~= nil then
+    ok, status, answer, detail = pcall(function() return post(transport, url, build_body(v3), timeout_ms / 1000) end)
   end
   if not ok then status, answer, detail = nil, "client-error", tostring(status):sub(1, 300) end
 
