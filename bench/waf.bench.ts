@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApacheInstance } from '../test/e2e/support/apache';
 import { crs4Flavour, detectEnvironment, REPO_ROOT } from '../test/e2e/support/environment';
+import { nativeModule } from '../test/e2e/support/native-module';
 import { NginxInstance } from '../test/e2e/support/nginx';
 import { CONTROL_HEADERS, type WafInstance, type WafOptions } from '../test/e2e/support/waf';
 import { medianOf } from './support/stats';
@@ -66,12 +67,14 @@ const BASE_HEADERS = {
   [CONTROL_HEADERS.mode]: '2',
   [CONTROL_HEADERS.breakerFailures]: '0',
   [CONTROL_HEADERS.sendExtras]: '1',
+  [CONTROL_HEADERS.nativeClient]: '1',
 };
 /** The plugin's default breaker (the e2e harness turns it off unless asked). */
 const BREAKER = { [CONTROL_HEADERS.breakerFailures]: '5' };
 const VARIANTS: readonly Variant[] = [
   { name: 'plugin off', instance: 'real', headers: { [CONTROL_HEADERS.enabled]: '0' } },
   { name: 'mode 2 -> stub, TCP', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub', ...BREAKER } },
+  { name: 'mode 2 -> stub, TCP, LuaSocket', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub', [CONTROL_HEADERS.nativeClient]: '0', ...BREAKER } },
   { name: 'mode 2 -> stub, TCP, no breaker', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub' } },
   { name: 'mode 2, no headers/cookies/CRS', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub', [CONTROL_HEADERS.sendExtras]: '0', ...BREAKER } },
   { name: 'mode 2 -> stub, unix socket', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'unix', ...BREAKER } },
@@ -81,17 +84,19 @@ const VARIANTS: readonly Variant[] = [
 /**
  * BENCH_WAF_PROFILE=1: where a call's WAF-side CPU goes, by difference between client scripts that
  * stop earlier and earlier (each in its own WAF instance): an empty main() (a Lua state per run,
- * loading the script, the plugin's rules), + loading LuaSocket (without and with keep_loaded),
- * + everything but the network (reading variables, building the body, setting TX), + the call.
+ * loading the script, the plugin's rules), + loading LuaSocket (kept loaded) or crs_ml_native,
+ * + everything but the network (reading variables, building the body, setting TX), + the call
+ * (crs_ml_native over TCP and a Unix socket, LuaSocket over TCP).
  */
 const PROFILE_VARIANTS: readonly Variant[] = [
   { name: 'plugin off', instance: 'real', headers: { [CONTROL_HEADERS.enabled]: '0' } },
   { name: 'empty main()', instance: 'empty', headers: {} },
-  { name: '+ require socket.core', instance: 'require', headers: {} },
-  { name: '+ require, kept loaded', instance: 'require-kept', headers: {} },
+  { name: '+ require socket.core, kept', instance: 'require-kept', headers: {} },
+  { name: '+ require crs_ml_native', instance: 'require-native', headers: {} },
   { name: '+ fields, body, TX (no call)', instance: 'no-send', headers: {} },
-  { name: '+ call over TCP (full client)', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub' } },
-  { name: '+ call over unix socket', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'unix' } },
+  { name: '+ call, native, TCP', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub' } },
+  { name: '+ call, native, unix socket', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'unix' } },
+  { name: '+ call, LuaSocket, TCP', instance: 'real', headers: { [CONTROL_HEADERS.server]: 'stub', [CONTROL_HEADERS.nativeClient]: '0' } },
 ];
 
 /** The client scripts of the profile's instances, derived from the real client. */
@@ -99,14 +104,14 @@ function profileClients(): Map<string, string | undefined> {
   const real = readFileSync(path.join(REPO_ROOT, 'plugin', 'machine-learning-client.lua'), 'utf8');
   // load_socket() and the require_c() it calls.
   const loadSocket = /\nlocal function require_c\(name\)\n[\s\S]*?\nend\n/.exec(real)?.[0]?.concat(/\nlocal function load_socket\(keep_loaded\)\n[\s\S]*?\nend\n/.exec(real)?.[0] ?? '');
-  const postLine = 'local function post(socket, url, body, timeout)\n';
+  const postLine = 'local function post(transport, url, body, timeout)\n';
   if (loadSocket === undefined || !loadSocket.includes('load_socket') || !real.includes(postLine)) throw new Error('plugin/machine-learning-client.lua changed: update the profile variants in bench/waf.bench.ts');
   // They record a pass, so the rules log nothing (a client that sets nothing is a logged failure).
   const pass = 'm.setvar("tx.machine-learning-plugin_ml_status", "pass")\n  m.setvar("tx.machine-learning-plugin_action", "pass")\n';
   return new Map([
     ['real', undefined],
     ['empty', `function main()\n  ${pass}  return nil\nend\n`],
-    ['require', `${loadSocket}\nfunction main()\n  load_socket(false)\n  ${pass}  return nil\nend\n`],
+    ['require-native', `${loadSocket}\nfunction main()\n  require_c("crs_ml_native")\n  ${pass}  return nil\nend\n`],
     ['require-kept', `${loadSocket}\nfunction main()\n  load_socket(true)\n  ${pass}  return nil\nend\n`],
     // Everything the real client does, but post() answers at once instead of calling the server.
     ['no-send', real.replace(postLine, `${postLine}  if #body > 0 then return 200, "score=3" end\n`)],
@@ -264,6 +269,8 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
   const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}`;
   const clients = variants === PROFILE_VARIANTS ? profileClients() : new Map([['real', undefined]]);
+  const native = nativeModule(kind === 'apache' ? '5.1' : '5.3');
+  if (native.skip !== undefined) console.log(`${kind}: crs_ml_native not available (${native.skip}): every variant uses LuaSocket`);
   const wafs = new Map<string, WafInstance>();
   try {
     const options = (clientSource?: string): WafOptions => ({
@@ -275,6 +282,7 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
       ]),
       defaultEndpoint: 'stub',
       clientSource,
+      nativeModuleDir: native.dir,
     });
     for (const [instance, clientSource] of clients) {
       const waf = kind === 'apache' ? new ApacheInstance(options(clientSource)) : new NginxInstance(options(clientSource), backendUrl);
@@ -361,14 +369,14 @@ async function stepCost(kind: string, options: WafOptions, backendUrl: string, s
   try {
     await waf.start();
     pin(waf.pid as number, WAF_CORE);
-    for (const breaker of ['0', '5']) {
+    for (const client of ['1', '0']) {
       const file = path.join(waf.dir, 'tmp', 'steps.txt');
       rmSync(file, { force: true });
-      await wrk(`${waf.baseUrl}/index.html?q=blue+running+shoes&page=2`, 1, { ...BASE_HEADERS, [CONTROL_HEADERS.breakerFailures]: breaker }, waf.pid as number, serverPids);
+      await wrk(`${waf.baseUrl}/index.html?q=blue+running+shoes&page=2`, 1, { ...BASE_HEADERS, ...BREAKER, [CONTROL_HEADERS.nativeClient]: client }, waf.pid as number, serverPids);
       const rows = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map((line) => new Map(line.split(' ').map((pair) => pair.split('=') as [string, string]))) : [];
       const steps = rows.length > 0 ? [...rows[0].keys()] : [];
       const text = steps.map((step) => `${step} ${medianOf(rows.map((row) => Number(row.get(step)))).toFixed(0)}`).join(', ');
-      console.log(`\n${waf.serverName}: the client's steps inside the engine, breaker_failures=${breaker} (bench/lua/step-timer.lua, CPU us, median of ${rows.length} requests at c1): ${text}`);
+      console.log(`\n${waf.serverName}: the client's steps inside the engine, ${client === '1' ? 'crs_ml_native' : 'LuaSocket'} (bench/lua/step-timer.lua, CPU us, median of ${rows.length} requests at c1): ${text}`);
     }
   } finally {
     await waf.stop();

@@ -13,7 +13,7 @@ local function timed(name, f)
     return a, b, c, d
   end
 end
-load_socket = timed("luasocket", load_socket)
+load_transport = timed("transport", load_transport)
 is_libmodsecurity3 = timed("engine+settings", is_libmodsecurity3)
 read_settings = timed("engine+settings", read_settings)
 build_body = timed("fields+body", build_body)
@@ -25,7 +25,7 @@ function main()
   local total = os.clock() - started
   local line = { string.format("main=%.0f", total * 1e6) }
   local rest = total
-  for _, name in ipairs({ "luasocket", "engine+settings", "fields+body", "call" }) do
+  for _, name in ipairs({ "transport", "engine+settings", "fields+body", "call" }) do
     local us = spent[name] or 0
     rest = rest - us
     line[#line + 1] = string.format("%s=%.0f", name, us * 1e6)

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cannotRun } from './support/cannot-run';
 import { detectEnvironment } from './support/environment';
-import { createLuaDriver } from './support/lua-driver';
+import { clientSetups, createLuaDriver } from './support/lua-driver';
 import { freePort, startEndpoint, type Endpoint } from './support/ml-endpoints';
 
 /**
@@ -63,12 +63,12 @@ describe('machine-learning-client.lua when things go wrong', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  describe.each(env.luaVersions.map((v) => [v.bin, v] as const))('under %s + LuaSocket', (_bin, lua) => {
+  describe.each(clientSetups(env.luaVersions).map((setup) => [setup.name, setup] as const))('under %s', (_name, lua) => {
     if (lua.skip !== undefined) {
-      cannotRun(`the ${lua.bin} client tests`, lua.skip, lua.required);
+      cannotRun(`the ${lua.name} client tests`, lua.skip, lua.required);
       return;
     }
-    const drive = (...args: Parameters<ReturnType<typeof createLuaDriver>>) => createLuaDriver(lua.bin, dir)(...args);
+    const drive = (...args: Parameters<ReturnType<typeof createLuaDriver>>) => createLuaDriver(lua.bin, dir, lua.transport)(...args);
 
     test.each([
       ['open', '0', 'pass'],
@@ -253,7 +253,7 @@ describe('machine-learning-client.lua when things go wrong', () => {
     });
 
     test('unix:/path: the call goes over a Unix domain socket', async () => {
-      const socketPath = path.join(dir, `ml-${lua.bin}.sock`);
+      const socketPath = path.join(dir, `ml-${lua.bin}-${lua.transport}.sock`);
       const server = http.createServer((req, res) => {
         req.resume();
         req.on('end', () => res.writeHead(401).end(req.headers.host === 'localhost' ? 'score=-1.5' : 'no Host: localhost'));
@@ -314,7 +314,7 @@ describe('machine-learning-client.lua when things go wrong', () => {
       const closed = await drive(record.url, { tx: { 'machine-learning-plugin_fail_policy': 'closed' } }, hidden);
       expect(closed.tx.get('ml_status')).toBe('client-error');
       expect(closed.tx.get('action')).toBe('block');
-      expect(closed.tx.get('detail')).toMatch(/^LuaSocket is missing \(apt-get install lua-socket\)/);
+      expect(closed.tx.get('detail')).toMatch(/^LuaSocket is missing \(apt-get install lua-socket, or build plugin\/native\)/);
       const open = await drive(record.url, { tx: { 'machine-learning-plugin_fail_policy': 'open' } }, hidden);
       expect(open.tx.get('action')).toBe('pass');
     });

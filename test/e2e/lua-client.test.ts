@@ -5,7 +5,7 @@ import { parseRequestBody } from '../../src/contract/parse-request';
 import { cannotRun } from './support/cannot-run';
 import { APACHE_REQUIRED, detectEnvironment } from './support/environment';
 import { formFields, pairsField } from './support/form-fields';
-import { createLuaDriver } from './support/lua-driver';
+import { clientSetups, createLuaDriver } from './support/lua-driver';
 import { startCliServer, startEndpoint, type CliServer, type Endpoint } from './support/ml-endpoints';
 
 /**
@@ -53,12 +53,12 @@ describeServers('machine-learning-client.lua against the CLI server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  describe.each(env.luaVersions.map((v) => [v.bin, v] as const))('under %s + LuaSocket', (_bin, lua) => {
+  describe.each(clientSetups(env.luaVersions).map((setup) => [setup.name, setup] as const))('under %s', (_name, lua) => {
     if (lua.skip !== undefined) {
-      cannotRun(`the ${lua.bin} client tests`, lua.skip, lua.required);
+      cannotRun(`the ${lua.name} client tests`, lua.skip, lua.required);
       return;
     }
-    const drive = (...args: Parameters<ReturnType<typeof createLuaDriver>>) => createLuaDriver(lua.bin, dir)(...args);
+    const drive = (...args: Parameters<ReturnType<typeof createLuaDriver>>) => createLuaDriver(lua.bin, dir, lua.transport)(...args);
 
     test('nasty values reach the server intact, url-encoded with strict JSON objects', async () => {
       const before = record.bodies.length;

@@ -5,6 +5,7 @@ import { ApacheInstance } from './support/apache';
 import { NginxInstance } from './support/nginx';
 import { CONTROL_HEADERS, type Engine, type WafInstance, type WafOptions } from './support/waf';
 import { cannotRun } from './support/cannot-run';
+import { nativeModule } from './support/native-module';
 import { APACHE_REQUIRED, detectEnvironment, NGINX_REQUIRED } from './support/environment';
 import { parseRequestBody } from '../../src/contract/parse-request';
 import { loadFtwFiles, runStage, type FtwTarget } from './support/ftw-runner';
@@ -41,8 +42,12 @@ const SERVERS: readonly ServerKind[] = [
   { name: 'nginx + libmodsecurity 3', engine: 'libmodsecurity3', skip: env.nginxSkip, required: NGINX_REQUIRED(), make: (o, backend) => new NginxInstance(o, backend) },
 ];
 
+/** Why plugin/native cannot be built for a server's Lua here (its WAF then runs LuaSocket only). */
+const nativeSkip = (server: ServerKind): string | undefined => nativeModule(server.engine === 'modsecurity2' ? '5.1' : '5.3').skip;
+
 for (const server of SERVERS) {
   if (server.skip !== undefined) cannotRun(`the ${server.name} suite`, server.skip, server.required);
+  else if (nativeSkip(server) !== undefined) cannotRun(`crs_ml_native on ${server.name}`, nativeSkip(server) as string, server.required);
 }
 
 if (SERVERS.some((server) => server.skip === undefined)) {
@@ -203,6 +208,27 @@ if (SERVERS.some((server) => server.skip === undefined)) {
         });
         expect(failures).toEqual([]);
       });
+    });
+
+    const withNative = nativeSkip(server) === undefined;
+    test.each([
+      ['1', withNative ? 'crs_ml_native keeps connections between calls' : `crs_ml_native not built, LuaSocket (${nativeSkip(server)})`],
+      ['0', 'LuaSocket, one connection per call'],
+    ] as const)('native_client=%s: %s', async (native, _what) => {
+      const record = endpoints.get('record') as Endpoint;
+      const headers = { Host: 'localhost', 'User-Agent': 'OWASP CRS test agent', Accept: 'text/html', [CONTROL_HEADERS.server]: 'record', [CONTROL_HEADERS.nativeClient]: native };
+      const [calls, connections] = [record.calls, record.connections];
+      const requests = 12;
+      for (let i = 0; i < requests; i++) {
+        const { failures } = await runStage(target, { method: 'GET', uri: `/index.html?n=${i}`, headers }, { status: 200, x_ml_calls: 1 });
+        expect(failures).toEqual([]);
+      }
+      expect(record.calls - calls).toBe(requests);
+      const opened = record.connections - connections;
+      // Each worker process keeps its own idle connections: Apache may pass the requests to a few.
+      if (native === '1' && withNative) expect(opened).toBeLessThanOrEqual(requests / 2);
+      else expect(opened).toBe(requests);
+      process.stdout.write(`[e2e ${label}] native_client=${native}: ${requests} calls over ${opened} connections\n`);
     });
 
     test('per-request overhead of the plugin (mode 2, local model server)', async () => {

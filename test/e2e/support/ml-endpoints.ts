@@ -46,6 +46,8 @@ export type EndpointBehaviour =
 export interface Endpoint {
   readonly url: string;
   readonly calls: number;
+  /** TCP connections accepted so far (crs_ml_native keeps them between calls; LuaSocket opens one per call). */
+  readonly connections: number;
   readonly bodies: readonly Buffer[];
   close(): Promise<void>;
 }
@@ -54,6 +56,7 @@ export interface Endpoint {
 export async function startEndpoint(behaviour: EndpointBehaviour): Promise<Endpoint> {
   const bodies: Buffer[] = [];
   const sockets = new Set<Socket>();
+  let connections = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -74,6 +77,7 @@ export async function startEndpoint(behaviour: EndpointBehaviour): Promise<Endpo
     });
   });
   server.on('connection', (socket) => {
+    connections++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -83,6 +87,9 @@ export async function startEndpoint(behaviour: EndpointBehaviour): Promise<Endpo
     url: `http://127.0.0.1:${port}/`,
     get calls() {
       return bodies.length;
+    },
+    get connections() {
+      return connections;
     },
     bodies,
     close: () =>

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { CrsFlavour, E2eEnvironment } from './environment';
 import { PLUGIN_DIR } from './environment';
 import { freePort, get, stopChild, waitFor } from './ml-endpoints';
+import { nativeCpath, nativeModule } from './native-module';
 
 /**
  * Request headers the test-only rules (ids 10001-10099, loaded right after the plugin's config
@@ -25,6 +26,8 @@ export const CONTROL_HEADERS = {
   bodyMaxBytes: 'X-ML-Test-Body-Max-Bytes',
   /** `0` sets send_headers, send_cookies and send_crs_scores to 0 (only the v1 fields go). */
   sendExtras: 'X-ML-Test-Send-Extras',
+  /** `0` makes the client use LuaSocket even where crs_ml_native loads. */
+  nativeClient: 'X-ML-Test-Native-Client',
 } as const;
 
 /** Which ModSecurity runs the rules: `modsecurity2` (Apache) or `libmodsecurity3` (nginx). */
@@ -39,6 +42,11 @@ export interface WafOptions {
   readonly defaultEndpoint: string;
   /** Lua source to install instead of plugin/machine-learning-client.lua (to test a broken client). */
   readonly clientSource?: string;
+  /**
+   * A folder with crs_ml_native.so for the engine's Lua, put on LUA_CPATH. Default: plugin/native
+   * built by support/native-module.ts, or none (LuaSocket only) where it cannot be built.
+   */
+  readonly nativeModuleDir?: string;
 }
 
 /**
@@ -76,7 +84,9 @@ export abstract class WafInstance {
   async start(): Promise<void> {
     const port = await freePort();
     const { bin, args } = await this.configure(port);
-    this.child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const nativeModuleDir = this.options.nativeModuleDir ?? nativeModule(this.engine === 'modsecurity2' ? '5.1' : '5.3').dir;
+    const env = nativeModuleDir === undefined ? process.env : { ...process.env, LUA_CPATH: nativeCpath(nativeModuleDir) };
+    this.child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.baseUrl = `http://127.0.0.1:${port}`;
@@ -141,7 +151,10 @@ SecDebugLogLevel ${process.env.CRS_ML_E2E_DEBUG_LEVEL ?? '0'}
     const overrides = testOverrides(endpoints, defaultEndpoint, path.join(this.dir, 'tmp', 'breaker'));
     const plugins = path.join(this.dir, 'plugins');
     mkdirSync(plugins);
-    for (const name of readdirSync(PLUGIN_DIR)) copyFileSync(path.join(PLUGIN_DIR, name), path.join(plugins, name));
+    // The plugin's files, as docs/plugin.md installs them (plugin/native is built apart).
+    for (const entry of readdirSync(PLUGIN_DIR, { withFileTypes: true })) {
+      if (entry.isFile()) copyFileSync(path.join(PLUGIN_DIR, entry.name), path.join(plugins, entry.name));
+    }
     if (clientSource !== undefined) writeFileSync(path.join(plugins, 'machine-learning-client.lua'), clientSource);
     if (this.engine === 'libmodsecurity3') {
       const after = path.join(plugins, 'machine-learning-after.conf');
@@ -207,5 +220,6 @@ function testOverrides(endpoints: ReadonlyMap<string, string>, defaultEndpoint: 
   capture(CONTROL_HEADERS.breakerOpenS, '[0-9]+', 'breaker_open_s');
   capture(CONTROL_HEADERS.bodyMaxBytes, '[0-9]+', 'body_max_bytes');
   for (const setting of ['send_headers', 'send_cookies', 'send_crs_scores']) capture(CONTROL_HEADERS.sendExtras, '[01]', setting);
+  capture(CONTROL_HEADERS.nativeClient, '[01]', 'native_client');
   return `${lines.join('\n')}\n`;
 }
