@@ -144,7 +144,7 @@ local function put_object(out, entries, numeric)
     if i > 1 then out[n + 1] = "%2C"; n = n + 1 end
     out[n + 1] = "%22"
     out[n + 2] = (tostring(entry.name):gsub(UNRESERVED, JSON_URL))
-    if numeric and value:match("^%-?%d+$") then
+    if numeric and (value:match("^%-?[1-9]%d*$") or value == "0" or value == "-0") then
       out[n + 3] = "%22%3A"
       out[n + 4] = value
       n = n + 4
@@ -183,20 +183,24 @@ local function form_entries(text, entries)
 end
 
 -- "a b *c* d* *e" -> a test: exact names, *contains*, prefix*, *suffix (lower case).
+-- Each pattern is taken apart once, not once per name.
 local function name_matcher(list)
   local exact, globs = {}, {}
   for item in list:lower():gmatch("%S+") do
-    if item:find("*", 1, true) then globs[#globs + 1] = item else exact[item] = true end
+    if item:find("*", 1, true) then
+      local head, core, tail = item:match("^(%*?)([^*]*)(%*?)$")
+      if core ~= nil then globs[#globs + 1] = { anywhere = head == "*", open_end = tail == "*", core = core, length = #core } end
+    else
+      exact[item] = true
+    end
   end
   return function(name)
     name = name:lower()
     if exact[name] then return true end
-    for _, glob in ipairs(globs) do
-      local head, core, tail = glob:match("^(%*?)([^*]*)(%*?)$")
-      if core ~= nil then
-        local at = name:find(core, 1, true)
-        if at ~= nil and (head == "*" or at == 1) and (tail == "*" or name:sub(-#core) == core) then return true end
-      end
+    for i = 1, #globs do
+      local glob = globs[i]
+      local at = name:find(glob.core, 1, true)
+      if at ~= nil and (glob.anywhere or at == 1) and (glob.open_end or name:sub(-glob.length) == glob.core) then return true end
     end
     return false
   end
@@ -229,7 +233,9 @@ end
 -- client parses the query string and a url-encoded body itself, takes the
 -- time from the OS, sends any other body (multipart included) raw, and reads
 -- headers and cookies from FULL_REQUEST.
-local function build_body(v3)
+-- `put(out, entries, numeric)` appends a JSON object: put_object, or crs_ml_native's
+-- json_object (the same bytes, written in C).
+local function build_body(v3, put)
   local processor = m.getvar("REQBODY_PROCESSOR", "none") or ""
   -- Forms arrive as ARGS already; any other body is sent raw, up to body_max_bytes.
   local parsed = processor == "URLENCODED" or (processor == "MULTIPART" and not v3)
@@ -253,11 +259,11 @@ local function build_body(v3)
     "&path=", ((m.getvar("REQUEST_FILENAME", "none") or ""):gsub(UNRESERVED, URL)),
     "&args=",
   }
-  put_object(out, args, false)
+  put(out, args, false)
   out[#out + 1] = "&files="
-  put_object(out, files, false)
+  put(out, files, false)
   out[#out + 1] = "&sizes="
-  put_object(out, sizes, true)
+  put(out, sizes, true)
   out[#out + 1] = "&hour=" .. hour:gsub(UNRESERVED, URL) .. "&day=" .. day:gsub(UNRESERVED, URL)
   if not parsed and raw ~= nil and raw ~= "" then
     local max_body = tonumber(tx("body_max_bytes", "")) or DEFAULT_BODY_MAX_BYTES
@@ -280,7 +286,7 @@ local function build_body(v3)
         if not excluded(entry.name:sub(17)) then kept[#kept + 1] = entry end -- after "REQUEST_HEADERS:"
       end
       out[#out + 1] = "&headers="
-      put_object(out, kept, false)
+      put(out, kept, false)
     end
     if send_cookies then
       local redacted = name_matcher(tx("redact_cookies", DEFAULT_REDACT_COOKIES))
@@ -288,7 +294,7 @@ local function build_body(v3)
         if redacted(entry.name:sub(17)) then cookies[i] = { name = entry.name, value = "" } end -- after "REQUEST_COOKIES:"
       end
       out[#out + 1] = "&cookies="
-      put_object(out, cookies, false)
+      put(out, cookies, false)
     end
   end
   if tx("send_crs_scores", "1") == "1" then
@@ -573,7 +579,12 @@ function main()
   if breaker ~= nil and now < breaker.open_until then
     ok, status, answer, detail = true, nil, "breaker-open", "circuit breaker open: " .. (breaker.open_until - now) .. " s left, no call"
   elseif transport ~= nil then
-    ok, status, answer, detail = pcall(function() return post(transport, url, build_body(v3), timeout_ms / 1000) end)
+    local put = put_object
+    if transport.native ~= nil then
+      local json_object = transport.native.json_object
+      put = function(out, entries, numeric) out[#out + 1] = json_object(entries, numeric) end
+    end
+    ok, status, answer, detail = pcall(function() return post(transport, url, build_body(v3, put), timeout_ms / 1000) end)
   end
   if not ok then status, answer, detail = nil, "client-error", tostring(status):sub(1, 300) end
 

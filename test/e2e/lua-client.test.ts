@@ -6,6 +6,7 @@ import { cannotRun } from './support/cannot-run';
 import { APACHE_REQUIRED, detectEnvironment } from './support/environment';
 import { formFields, pairsField } from './support/form-fields';
 import { clientSetups, createLuaDriver } from './support/lua-driver';
+import { luaVersionOf, nativeModule } from './support/native-module';
 import { startCliServer, startEndpoint, type CliServer, type Endpoint } from './support/ml-endpoints';
 
 /**
@@ -276,6 +277,47 @@ describeServers('machine-learning-client.lua against the CLI server', () => {
         expect(result.tx.get('ml_score')).toBe('-0.35');
         expect(result.tx.get('action')).toBe('block');
       });
+    });
+  });
+
+  describe.each(env.luaVersions.map((v) => [v.bin, v] as const))('under %s: crs_ml_native writes the body LuaSocket would', (_bin, lua) => {
+    const native = nativeModule(luaVersionOf(lua.bin));
+    if (lua.skip !== undefined || native.skip !== undefined) {
+      cannotRun(`the ${lua.bin} body comparison`, lua.skip ?? (native.skip as string), lua.required);
+      return;
+    }
+
+    test('every byte in names and values, and numeric edge cases, encoded byte for byte alike', async () => {
+      const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      const spec = {
+        vars: { REQUEST_METHOD: 'POST', REQUEST_FILENAME: '/a b/é', REQBODY_PROCESSOR: 'MULTIPART' },
+        ARGS: [['ARGS:all', everyByte], [Buffer.concat([Buffer.from('ARGS:'), everyByte]), 'x'], ['ARGS:empty', '']] as Array<[Buffer | string, Buffer | string]>,
+        FILES: [['FILES:f', 'a"b\\c']] as Array<[string, string]>,
+        FILES_SIZES: ['0', '-0', '-12', '007', '+1', '1.5', '-', '', ' 1', '1e3'].map((size, i) => [`FILES_SIZES:s${i}`, size]) as Array<[string, string]>,
+        REQUEST_HEADERS: [['REQUEST_HEADERS:User-Agent', everyByte], ['REQUEST_HEADERS:Cookie', 'a=b']] as Array<[string, Buffer | string]>,
+        REQUEST_COOKIES: [['REQUEST_COOKIES:theme', 'dark\u0001'], ['REQUEST_COOKIES:PHPSESSID', 'secret']] as Array<[string, string]>,
+      };
+      const bodiesOf = async (request: typeof spec): Promise<Buffer[]> => {
+        const bodies: Buffer[] = [];
+        for (const transport of ['luasocket', 'native'] as const) {
+          const before = record.bodies.length;
+          const result = await createLuaDriver(lua.bin, dir, transport)(record.url, request);
+          expect(result.tx.get('ml_status')).toBe('pass'); // the recording endpoint answers 200 to anything
+          bodies.push(record.bodies[before]);
+        }
+        return bodies;
+      };
+      // Sizes that are no byte count (a real server refuses such a body with 400): only the bytes compared.
+      const [lua1, native1] = await bodiesOf(spec);
+      expect(native1.toString('latin1')).toBe(lua1.toString('latin1'));
+      const valid = { ...spec, FILES_SIZES: [['FILES_SIZES:a', '0'], ['FILES_SIZES:b', '1024']] as Array<[string, string]> };
+      const [lua2, native2] = await bodiesOf(valid);
+      expect(native2.toString('latin1')).toBe(lua2.toString('latin1'));
+      const parsed = parseRequestBody(native2);
+      expect(parsed.sizes).toEqual([['FILES_SIZES:a', 0], ['FILES_SIZES:b', 1024]]);
+      // Bytes over 127 that are not UTF-8 come back as surrogateescape, the rest as they were.
+      const decoded = Array.from(everyByte, (b) => String.fromCharCode(b < 128 ? b : 0xdc00 + b)).join('');
+      expect(parsed.args[0]).toEqual(['ARGS:all', decoded]);
     });
   });
 });
