@@ -267,7 +267,8 @@ static int open_connection(struct endpoint *endpoint, struct call *call) {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   }
   if (connect(fd, (struct sockaddr *)&endpoint->address, endpoint->address_length) != 0) {
-    if (errno != EINPROGRESS && errno != EAGAIN) {
+    /* EAGAIN from a Unix socket means its backlog is full: no connection is under way. */
+    if (errno != EINPROGRESS) {
       int error = errno;
       close(fd);
       fail(call, "unreachable", "connect to %s failed: %s", reason(error));
