@@ -1,8 +1,9 @@
 /**
  * What the plugin costs the WAF (issue 13): Apache 2.4 + ModSecurity 2.9 + CRS 4, and nginx +
  * libmodsecurity 3 + CRS 4 (the e2e harness, test/e2e/support), each serving benign GETs with the
- * plugin off, in mode 2 calling the random stub (`crs-ml-server`, TCP and a Unix socket), and in
- * mode 1 (benign traffic: no call). One WAF instance per server; the variants are picked per
+ * plugin off, in mode 2 calling the random stub (`crs-ml-server`, TCP and a Unix socket; through
+ * crs_ml_native, built from plugin/native, and through LuaSocket), and in mode 1 (benign traffic:
+ * no call). One WAF instance per server; the variants are picked per
  * request by the harness's X-ML-Test-* headers and run in alternating rounds (medians reported), so
  * load from elsewhere on a shared machine spreads over all of them.
  *
