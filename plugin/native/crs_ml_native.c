@@ -549,7 +549,8 @@ static int post(lua_State *L) {
   enum outcome outcome = FAILED;
   struct answer answer;
   for (int attempt = 0; attempt < 2; attempt++) {
-    int fd = take_idle(endpoint, monotonic_now());
+    /* A retry always opens a new connection: the kept ones may all be stale. */
+    int fd = attempt == 0 ? take_idle(endpoint, monotonic_now()) : -1;
     int reused = fd >= 0;
     if (!reused) {
       fd = open_connection(endpoint, &call);
