@@ -76,6 +76,8 @@ local SETTINGS = {
   "mode", "timeout_ms", "fail_policy", "shadow", "breaker_failures", "breaker_open_s",
   "send_headers", "send_cookies", "send_crs_scores", "body_max_bytes", "keep_luasocket_loaded",
   "native_client", "exclude_headers", "redact_cookies", "breaker_file",
+  -- Request variables the same rule expands, saving the calls that would read them.
+  "time_hour", "time_day", "reqbody_processor", "request_body_length",
 }
 local settings = nil
 
@@ -91,6 +93,14 @@ local function read_settings()
     at = bar + 1
   end
   settings.ml_server_url = text:sub(at)
+end
+
+-- A request variable rule 9516590 joined into the settings, when it has the
+-- form `pattern` says; else nil.
+local function joined(name, pattern)
+  local value = settings ~= nil and settings[name] or nil
+  if value ~= nil and value:find(pattern) then return value end
+  return nil
 end
 
 local function tx(name, default)
@@ -236,15 +246,18 @@ end
 -- `put(out, entries, numeric)` appends a JSON object: put_object, or crs_ml_native's
 -- json_object (the same bytes, written in C).
 local function build_body(v3, put)
-  local processor = m.getvar("REQBODY_PROCESSOR", "none") or ""
+  -- Rule 9516590 expanded these into the settings; each is read on its own when
+  -- missing or not of its form (the client run from another rule).
+  local processor = joined("reqbody_processor", "^%u*$") or m.getvar("REQBODY_PROCESSOR", "none") or ""
   -- Forms arrive as ARGS already; any other body is sent raw, up to body_max_bytes.
   local parsed = processor == "URLENCODED" or (processor == "MULTIPART" and not v3)
-  local raw = (v3 or not parsed) and m.getvar("REQUEST_BODY", "none") or nil
-  local args, files, sizes, hour, day = nil, {}, {}, nil, nil
+  local raw = nil
+  if (v3 or not parsed) and joined("request_body_length", "^%d+$") ~= "0" then raw = m.getvar("REQUEST_BODY", "none") end
+  local args, files, sizes, hour, day = nil, {}, {}, joined("time_hour", "^%d+$"), joined("time_day", "^%d+$")
   if v3 then
     args = form_entries(m.getvar("QUERY_STRING", "none"), {})
     if processor == "URLENCODED" then form_entries(raw, args) end
-    hour, day = os.date("%H"), os.date("%d")
+    if hour == nil or day == nil then hour, day = os.date("%H"), os.date("%d") end
   else
     args = m.getvars("ARGS", "none") or {}
     -- Only the multipart processor fills FILES.
@@ -252,7 +265,7 @@ local function build_body(v3, put)
       files = m.getvars("FILES", "none") or {}
       sizes = m.getvars("FILES_SIZES", "none") or {}
     end
-    hour, day = m.getvar("TIME_HOUR", "none") or "", m.getvar("TIME_DAY", "none") or ""
+    if hour == nil or day == nil then hour, day = m.getvar("TIME_HOUR", "none") or "", m.getvar("TIME_DAY", "none") or "" end
   end
   local out = {
     "v=2&method=", ((m.getvar("REQUEST_METHOD", "none") or ""):gsub(UNRESERVED, URL)),

@@ -55,7 +55,8 @@ m = {
 local after = assert(io.open((client_path:gsub("[^/]*$", "")) .. "machine-learning-after.conf")):read("*a")
 local function joined(name)
   local text = assert(after:match("setvar:'tx%.machine%-learning%-plugin_" .. name .. "=(.-)'\""))
-  return (text:gsub("%%{tx%.([^}]+)}", function(n) return tx[n] or "" end))
+  text = text:gsub("%%{tx%.([^}]+)}", function(n) return tx[n] or "" end)
+  return (text:gsub("%%{([%u_]+)}", function(n) return vars[n] or (n == "REQUEST_BODY_LENGTH" and "0") or "" end))
 end
 
 -- Joined once per URL: what ModSecurity does in C is not the client's cost.

@@ -165,9 +165,15 @@ if (SERVERS.some((server) => server.skip === undefined)) {
 
     test("contract v2: CRS's own scores arrive as numbers, the inbound one equal to the score the plugin logs", async () => {
       const headers = { Host: 'localhost', 'User-Agent': 'OWASP CRS test agent', Accept: 'text/html', [CONTROL_HEADERS.server]: 'record' };
+      const before = new Date();
       const { failures, log } = await runStage(target, { method: 'GET', uri: '/index.html?q=<script>alert(1)</script>', headers }, { x_ml_calls: 1 });
+      const after = new Date();
       expect(failures).toEqual([]);
       const parsed = parseRequestBody(endpoints.get('record')?.bodies.at(-1) ?? Buffer.alloc(0));
+      // TIME_HOUR and TIME_DAY as rule 9516590 expands them (the WAF's local time, as ours).
+      expect([before.getHours(), after.getHours()]).toContain(parsed.hour);
+      expect([before.getDate(), after.getDate()]).toContain(parsed.day);
+      expect(parsed.body).toBeUndefined();
       const crs = new Map(parsed.crs);
       const crsScore = Number(/crs_score=(\d+)/.exec(log.join('\n'))?.[1]);
       expect(crsScore).toBeGreaterThan(0);

@@ -123,13 +123,15 @@ test("rules 9516590/9516591 join the settings and CRS's scores in the order the 
   const client = readFileSync(path.join(PLUGIN_DIR, 'machine-learning-client.lua'), 'utf8');
   const joined = (name: string) => {
     const value = new RegExp(`setvar:'tx\\.machine-learning-plugin_${name}=([^']*)'`).exec(after)?.[1] ?? '';
-    return value.split('|').map((part) => /^%\{tx\.([a-z0-9_-]+)\}$/.exec(part)?.[1]);
+    // %{tx.name} for a setting, %{VARIABLE} for a request variable (the client names it in lower case).
+    return value.split('|').map((part) => /^%\{tx\.([a-z0-9_-]+)\}$/.exec(part)?.[1] ?? /^%\{([A-Z_]+)\}$/.exec(part)?.[1]?.toLowerCase());
   };
+  const REQUEST_VARIABLES = new Set(['time_hour', 'time_day', 'reqbody_processor', 'request_body_length']);
   const list = (name: string) => [...(new RegExp(`local ${name} = \\{([^}]*)\\}`).exec(client)?.[1] ?? '').matchAll(/"([a-z0-9_]+)"/g)].map((m) => m[1]);
   const settings = list('SETTINGS');
   expect(settings.length).toBeGreaterThan(10);
   // ml_server_url comes last: it takes the rest of the value.
-  expect(joined('settings')).toEqual([...settings, 'ml_server_url'].map((name) => `machine-learning-plugin_${name}`));
+  expect(joined('settings')).toEqual([...settings, 'ml_server_url'].map((name) => (REQUEST_VARIABLES.has(name) ? name : `machine-learning-plugin_${name}`)));
   const scores = list('CRS_SCORES');
   expect(scores).toContain('blocking_inbound_anomaly_score');
   expect(joined('crs_scores')).toEqual(scores);

@@ -37,8 +37,13 @@ for line in io.lines(spec_path) do
   end
 end
 
+-- ModSecurity's macro expansion: %{tx.name} and %{VARIABLE} (request variables), unset ones empty.
+-- ModSecurity always has REQUEST_BODY_LENGTH.
+if vars.REQUEST_BODY_LENGTH == nil then vars.REQUEST_BODY_LENGTH = tostring(#(vars.REQUEST_BODY or "")) end
+
 local function expand(value)
-  return (value:gsub("%%{[Tt][Xx]%.([^}]+)}", function(name) return tx[name:lower()] or "" end))
+  value = value:gsub("%%{[Tt][Xx]%.([^}]+)}", function(name) return tx[name:lower()] or "" end)
+  return (value:gsub("%%{([%u_]+)}", function(name) return vars[name] or "" end))
 end
 
 -- MOCK_ENGINE=libmodsecurity3 mimics libmodsecurity 3.0.9 instead: setvar stores values as
