@@ -642,7 +642,8 @@ function main()
   set("ml_score", score or "none")
   set("ml_latency_ms", string.format("%d", math.floor((clock() - started) * 1000 + 0.5)))
   set("action", action)
-  set("shadow_verdict", shadow_verdict)
+  -- Rule 9516510 set it to "none" already: one engine call less per request.
+  if shadow_verdict ~= "none" then set("shadow_verdict", shadow_verdict) end
   set("detail", (detail:gsub("[\r\n]", " ")))
   set("inbound_ml_status", action == "pass" and 1 or 0)
   return nil

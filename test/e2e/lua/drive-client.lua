@@ -93,6 +93,11 @@ local after = assert(io.open((client_path:gsub("[^/]*$", "")) .. "machine-learni
 local function rule_value(name)
   return assert(after:match("setvar:'tx%.machine%-learning%-plugin_" .. name .. "=(.-)'\""), "no setvar of " .. name)
 end
+-- Rule 9516510's initial values (not-sent, none, ...), set before every call.
+local initial = assert(after:match('"id:9516510,(.-)"\n'), "no rule 9516510")
+for name, value in initial:gmatch("setvar:'tx%.machine%-learning%-plugin_([%w_]+)=([^']*)'") do
+  if name ~= "crs_score" or tx["machine-learning-plugin_crs_score"] == nil then tx["machine-learning-plugin_" .. name] = value end
+end
 tx["machine-learning-plugin_settings"] = expand(rule_value("settings"))
 if tx["machine-learning-plugin_send_crs_scores"] == "1" then
   tx["machine-learning-plugin_crs_scores"] = expand(rule_value("crs_scores"))
