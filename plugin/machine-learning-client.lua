@@ -173,11 +173,19 @@ end
 -- a variable libmodsecurity 3 might not know (it aborts the worker then), and
 -- sets tx.machine-learning-plugin_engine (the rules log passes differently per
 -- engine, see rule 9516621).
-local function is_libmodsecurity3()
+-- crs_ml_native remembers the answer for the process (one process runs one
+-- engine), saving the read-back on later requests.
+local function is_libmodsecurity3(native)
+  local known = native ~= nil and native.engine ~= nil and native.engine() or nil
+  if known ~= nil then
+    m.setvar(P .. "engine", known)
+    return known == "libmodsecurity3"
+  end
   m.setvar(P .. "engine", "%{" .. P .. "no_such_variable}modsecurity2")
-  if m.getvar(P .. "engine", "none") == "modsecurity2" then return false end
-  m.setvar(P .. "engine", "libmodsecurity3")
-  return true
+  local v3 = m.getvar(P .. "engine", "none") ~= "modsecurity2"
+  if v3 then m.setvar(P .. "engine", "libmodsecurity3") end
+  if native ~= nil and native.engine ~= nil then native.engine(v3 and "libmodsecurity3" or "modsecurity2") end
+  return v3
 end
 
 -- a=1&b=%22x%22 -> ARGS:a, ARGS:b entries, decoded as ModSecurity does (+ is a space).
@@ -572,9 +580,9 @@ function main()
   -- The engine closes this Lua state after the request, freeing everything at
   -- once: collecting garbage before that is wasted work.
   collectgarbage("stop")
-  local v3 = is_libmodsecurity3()
   read_settings()
   local transport, missing = load_transport()
+  local v3 = is_libmodsecurity3(transport and transport.native)
   local clock = transport and transport.clock or os.time
   local started = clock()
   local url = tx("ml_server_url", DEFAULT_URL)

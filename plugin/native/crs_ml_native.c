@@ -17,6 +17,8 @@
  *     send and receive. ml_status: unreachable | timeout | bad-response.
  *   json_object(entries, numeric) -> the JSON object of entries ({name=, value=}),
  *     url-encoded, byte for byte what the client's put_object writes in Lua
+ *   engine([name]) -> the engine this process runs, as the client found it
+ *     (modsecurity2 | libmodsecurity3), or nil before; with `name`, records it
  *   clock() -> seconds from a monotonic clock
  *   stats() -> { connects =, reuses =, retries = } of this process
  *
@@ -716,6 +718,22 @@ static int json_object(lua_State *L) {
   return 1;
 }
 
+/* One process runs one engine: the client detects it once and records it here. */
+static const char *known_engine;
+
+static int engine(lua_State *L) {
+  const char *name = luaL_optstring(L, 1, NULL);
+  if (name != NULL) {
+    if (strcmp(name, "modsecurity2") == 0) __atomic_store_n(&known_engine, "modsecurity2", __ATOMIC_RELAXED);
+    else if (strcmp(name, "libmodsecurity3") == 0) __atomic_store_n(&known_engine, "libmodsecurity3", __ATOMIC_RELAXED);
+    else return luaL_error(L, "engine: unknown engine %s", name);
+  }
+  const char *known = __atomic_load_n(&known_engine, __ATOMIC_RELAXED);
+  if (known == NULL) lua_pushnil(L);
+  else lua_pushstring(L, known);
+  return 1;
+}
+
 static int clock_seconds(lua_State *L) {
   lua_pushnumber(L, monotonic_now());
   return 1;
@@ -737,6 +755,7 @@ static int stats(lua_State *L) {
 static const luaL_Reg functions[] = {
   { "post", post },
   { "json_object", json_object },
+  { "engine", engine },
   { "clock", clock_seconds },
   { "stats", stats },
   { NULL, NULL },

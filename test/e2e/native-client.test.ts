@@ -180,6 +180,23 @@ describe('crs_ml_native', () => {
         }
       });
 
+      test('engine(): nil until the client records it, then the same for every later state of the process', async () => {
+        const script = `
+          local native = require("crs_ml_native")
+          print(tostring(native.engine()))
+          print(native.engine("libmodsecurity3"))
+          package.loaded["crs_ml_native"] = nil
+          print(require("crs_ml_native").engine())
+          print(pcall(native.engine, "nginx"))
+        `;
+        const output = await new Promise<string>((resolve, reject) =>
+          execFile(lua.bin, ['-e', script], { env: { ...process.env, LUA_CPATH: nativeCpath(moduleDir) } }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout))),
+        );
+        const [before, recorded, later, refused] = output.trim().split('\n');
+        expect([before, recorded, later]).toEqual(['nil', 'libmodsecurity3', 'libmodsecurity3']);
+        expect(refused).toMatch(/^false\t.*engine: unknown engine nginx$/);
+      });
+
       test('a server that never answers: timeout at the deadline, the connection not kept', async () => {
         const server = await rawServer(() => undefined);
         try {
