@@ -1,5 +1,5 @@
 import { decodeSurrogateEscape } from './decode';
-import { latin1, percentDecodeInto, scratch } from './form-scratch';
+import { decodedIsPrintableAscii, latin1, percentDecodeInto, scratch } from './form-scratch';
 import { MODEL_LIMITS, type TextBudget } from './model-limits';
 
 /**
@@ -15,15 +15,28 @@ import { MODEL_LIMITS, type TextBudget } from './model-limits';
  * returns `undefined` without touching the budget, and the caller runs the general parser, which owns
  * every error message and every truncation rule. test/contract/fast-json-pairs.test.ts checks the two
  * agree on randomized bodies.
+ *
+ * @param from where the value starts in `encoded` (default: its start)
+ * @param to where the value ends in `encoded` (default: its end)
  */
-export function fastJsonPairs(encoded: Uint8Array, numbers: 'text' | 'value', budget: TextBudget): Array<[string, string | number]> | undefined {
+export function fastJsonPairs(
+  encoded: Uint8Array,
+  numbers: 'text' | 'value',
+  budget: TextBudget,
+  from = 0,
+  to = encoded.length,
+): Array<[string, string | number]> | undefined {
   // Decoding never grows a value; one that cannot fit in the budget even fully escaped is not for us.
-  if (encoded.length > 3 * budget.left) return undefined;
-  const size = percentDecodeInto(encoded, 0, encoded.length);
+  if (to - from > 3 * budget.left) return undefined;
+  const size = percentDecodeInto(encoded, from, to);
   if (size > budget.left) return undefined;
   const b = scratch();
   // One native latin1 copy of the whole value; ASCII strings are slices of it (its characters are the bytes).
   const view = latin1(0, size);
+  // A value of printable ASCII only (the common case): a string ends at the next quote unless a
+  // backslash comes first, both found by native searches instead of a look at every byte.
+  const printable = decodedIsPrintableAscii();
+  let nextBackslash = printable ? backslashFrom(b, 0, size) : -1;
   const pairs: Array<[string, string | number]> = [];
   let spent = 0;
   let i = skipSpace(b, 0, size);
@@ -68,6 +81,22 @@ export function fastJsonPairs(encoded: Uint8Array, numbers: 'text' | 'value', bu
   /** The string literal opening at `at`, or undefined when the general parser must judge it; sets stringEnd. */
   function readString(at: number): string | undefined {
     const start = at + 1;
+    if (printable && start < size) {
+      const close = b.indexOf(QUOTE, start);
+      if (close < 0 || close >= size) return undefined;
+      if (nextBackslash < 0 || nextBackslash > close) {
+        stringEnd = close + 1;
+        spent += close - start;
+        return view.slice(start, close);
+      }
+    }
+    const string = readAnyString(start);
+    if (printable && nextBackslash >= 0 && nextBackslash < stringEnd) nextBackslash = backslashFrom(b, stringEnd, size);
+    return string;
+  }
+
+  /** The string whose content starts at `start`, byte by byte (escapes, non-ASCII); sets stringEnd. */
+  function readAnyString(start: number): string | undefined {
     let escaped = false;
     let ascii = true;
     let k = start;
@@ -93,6 +122,12 @@ export function fastJsonPairs(encoded: Uint8Array, numbers: 'text' | 'value', bu
       return undefined;
     }
   }
+}
+
+/** The first backslash in b[from, size), or -1. */
+function backslashFrom(b: Buffer, from: number, size: number): number {
+  const at = b.indexOf(BACKSLASH, from);
+  return at < size ? at : -1;
 }
 
 /** Where the string read last by `readString` ends (just past its closing quote). */

@@ -32,9 +32,9 @@ function short(bytes: Uint8Array, start: number, end: number): string {
 const KNOWN_FIELDS = new Map<string, FieldReader>([
   ['method', (f, v, s, e) => (f.method = short(v, s, e))],
   ['path', (f, v, s, e, b) => (f.path = text(v, s, e, b))],
-  ['args', (f, v, s, e, b) => (f.args = objectField(v.subarray(s, e), 'args', 'text', b) as Array<[string, string]>)],
-  ['files', (f, v, s, e, b) => (f.files = objectField(v.subarray(s, e), 'files', 'text', b) as Array<[string, string]>)],
-  ['sizes', (f, v, s, e, b) => (f.sizes = objectField(v.subarray(s, e), 'sizes', 'text', b) as Array<[string, string]>)],
+  ['args', (f, v, s, e, b) => (f.args = objectField(v, s, e, 'args', 'text', b) as Array<[string, string]>)],
+  ['files', (f, v, s, e, b) => (f.files = objectField(v, s, e, 'files', 'text', b) as Array<[string, string]>)],
+  ['sizes', (f, v, s, e, b) => (f.sizes = objectField(v, s, e, 'sizes', 'text', b) as Array<[string, string]>)],
   ['hour', (f, v, s, e) => (f.hour = short(v, s, e))],
   ['day', (f, v, s, e) => (f.day = short(v, s, e))],
   ['body', (f, v, s, e, b) => (f.body = text(v, s, e, b))],
@@ -79,9 +79,9 @@ function jsonPairsOfBytes(raw: Uint8Array, field: string, numbers: 'text' | 'val
   });
 }
 
-/** A JSON pairs field: the fast path when it can answer, the general parser otherwise. */
-function objectField(value: Uint8Array, field: string, numbers: 'text' | 'value', budget: TextBudget): Array<[string, string | number]> {
-  return fastJsonPairs(value, numbers, budget) ?? jsonPairsOfBytes(percentDecode(value), field, numbers, budget);
+/** The JSON pairs field in bytes [start, end): the fast path when it can answer, the general parser otherwise. */
+function objectField(bytes: Uint8Array, start: number, end: number, field: string, numbers: 'text' | 'value', budget: TextBudget): Array<[string, string | number]> {
+  return fastJsonPairs(bytes, numbers, budget, start, end) ?? jsonPairsOfBytes(percentDecode(bytes.subarray(start, end)), field, numbers, budget);
 }
 
 const IS_V2_FIELD = new Set<string>(V2_FIELDS);
@@ -141,6 +141,6 @@ export function parseUrlEncodedBody(bytes: Uint8Array, budget: TextBudget = new 
     }
     start = end + 1;
   }
-  if (fields.v === '2') for (const [name, from, to] of v2Values) fields[name] = objectField(bytes.subarray(from, to), name, 'value', budget);
+  if (fields.v === '2') for (const [name, from, to] of v2Values) fields[name] = objectField(bytes, from, to, name, 'value', budget);
   return fields;
 }
