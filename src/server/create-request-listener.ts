@@ -1,5 +1,6 @@
 import type { RequestListener, ServerResponse } from 'node:http';
-import { errorAnswer, healthAnswer, scoreAnswer, type TextAnswer } from './answer';
+import { isPromiseLike } from '../adapter/load-model';
+import { answerNow, errorAnswer, healthAnswer, type TextAnswer } from './answer';
 import { bodyLimitsOf, createApp, type AppOptions } from './create-app';
 import { readBody } from './read-body';
 
@@ -8,7 +9,7 @@ import { readBody } from './read-body';
  * request in mode 2 - are answered straight from Node's `http` objects, and everything else goes
  * to the express app. Express costs about two thirds of a bare server's throughput on this tiny
  * request (bench/server.bench.ts), which the WAF would pay on every request. Both paths share
- * `scoreAnswer`, so they answer byte for byte the same (test/server/create-app.test.ts runs every case against both).
+ * `answerNow` (`scoreAnswer`), so they answer byte for byte the same (test/server/create-app.test.ts runs every case against both).
  */
 export function createRequestListener(options: AppOptions): RequestListener {
   const app = createApp(options);
@@ -18,7 +19,11 @@ export function createRequestListener(options: AppOptions): RequestListener {
     if (req.method === 'GET') return send(res, healthAnswer(options.model()));
     if (req.method !== 'POST') return void app(req, res);
     readBody(req, limits).then(
-      async (body) => send(res, await scoreAnswer(options.model(), body, options.logger, options)),
+      (body) => {
+        const answer = answerNow(options.model(), body, options.logger, options);
+        if (isPromiseLike(answer)) void answer.then((settled) => send(res, settled));
+        else send(res, answer);
+      },
       (error: unknown) => {
         send(res, errorAnswer(error, options.logger, options), true);
       },
