@@ -85,8 +85,13 @@ function objectField(bytes: Uint8Array, start: number, end: number, field: strin
 }
 
 const IS_V2_FIELD = new Set<string>(V2_FIELDS);
-/** Every field name we read, with its bytes: most bodies spell names plainly. */
-const FIELD_NAMES = [...KNOWN_FIELDS.keys(), ...V2_FIELDS].map((name) => [name, Buffer.from(name, 'latin1')] as const);
+/** Every field name we read, with its bytes, by length: most bodies spell names plainly. */
+const FIELD_NAMES_BY_LENGTH: ReadonlyArray<ReadonlyArray<readonly [string, Buffer]>> = (() => {
+  const byLength: Array<Array<readonly [string, Buffer]>> = [];
+  for (const name of [...KNOWN_FIELDS.keys(), ...V2_FIELDS]) (byLength[name.length] ??= []).push([name, Buffer.from(name, 'latin1')]);
+  return Array.from(byLength, (names) => names ?? []);
+})();
+const NO_NAMES: ReadonlyArray<readonly [string, Buffer]> = [];
 
 /**
  * The decoded name in bytes [start, end), as far as telling fields apart goes: a field's own name
@@ -94,11 +99,12 @@ const FIELD_NAMES = [...KNOWN_FIELDS.keys(), ...V2_FIELDS].map((name) => [name, 
  * and '' for any other plain name (no field of ours, so nothing asks which one it is).
  */
 function fieldName(bytes: Uint8Array, start: number, end: number): string {
-  for (const [name, spelled] of FIELD_NAMES) {
-    if (spelled.length !== end - start) continue;
+  const names = FIELD_NAMES_BY_LENGTH[end - start] ?? NO_NAMES;
+  for (let n = 0; n < names.length; n++) {
+    const spelled = names[n][1];
     let k = 0;
     while (k < spelled.length && bytes[start + k] === spelled[k]) k++;
-    if (k === spelled.length) return name;
+    if (k === spelled.length) return names[n][0];
   }
   for (let i = start; i < end; i++) if (bytes[i] === 0x25 || bytes[i] === 0x2b) return decodedText(percentDecodeInto(bytes, start, end));
   return '';

@@ -121,11 +121,8 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
       return created;
     };
 
-    // The clock starts once the chunk that brought the headers is parsed: most bodies come in that
-    // same chunk and have ended by then ('end' is emitted from the tick queue, which runs before
-    // this microtask), and need no timer at all (setting and clearing one was ~1 µs a request).
     let timer: NodeJS.Timeout | undefined;
-    queueMicrotask(() => {
+    armLater(() => {
       if (settled) return;
       timer = setTimeout(() => {
         settle(refused ?? new RequestTimeoutError(`the body did not arrive within ${limits.bodyTimeoutMs} ms (--body-timeout-ms); send it at once, or raise the timeout.`));
@@ -156,6 +153,25 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
     }
     if (declared > maxBodyBytes) refuse(tooLarge(''));
   });
+}
+
+/** Body timers still to arm, once the I/O of this turn of the event loop is handled. */
+const unarmed: Array<() => void> = [];
+
+/**
+ * Runs `arm` after this turn's I/O (one shared `setImmediate` for every body that started in it).
+ * Most bodies arrive in the same read as their headers and have ended by then, so they never set a
+ * timer: setting and clearing one per request was ~1 µs of a stub's ~50 (docs/performance.md). A body
+ * still arriving gets its timer one turn of the loop late, microseconds after its headers.
+ */
+function armLater(arm: () => void): void {
+  unarmed.push(arm);
+  if (unarmed.length === 1) setImmediate(armAll);
+}
+
+function armAll(): void {
+  const arms = unarmed.splice(0, unarmed.length);
+  for (const arm of arms) arm();
 }
 
 /**
