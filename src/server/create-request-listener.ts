@@ -2,7 +2,7 @@ import type { RequestListener, ServerResponse } from 'node:http';
 import { isPromiseLike } from '../adapter/load-model';
 import { answerNow, errorAnswer, healthAnswer, type TextAnswer } from './answer';
 import { bodyLimitsOf, createApp, type AppOptions } from './create-app';
-import { readBody } from './read-body';
+import { receiveBody } from './read-body';
 
 /**
  * The listener `serve` runs: `POST /` and `GET /` - the calls ModSecurity makes inline, for every
@@ -18,15 +18,15 @@ export function createRequestListener(options: AppOptions): RequestListener {
     if (req.url !== '/') return void app(req, res);
     if (req.method === 'GET') return send(res, healthAnswer(options.model()));
     if (req.method !== 'POST') return void app(req, res);
-    readBody(req, limits).then(
+    receiveBody(
+      req,
+      limits,
       (body) => {
         const answer = answerNow(options.model(), body, options.logger, options);
         if (isPromiseLike(answer)) void answer.then((settled) => send(res, settled));
         else send(res, answer);
       },
-      (error: unknown) => {
-        send(res, errorAnswer(error, options.logger, options), true);
-      },
+      (error) => send(res, errorAnswer(error, options.logger, options), true),
     );
   };
 }
