@@ -34,9 +34,8 @@ export function fastJsonPairs(
   // One native latin1 copy of the whole value; ASCII strings are slices of it (its characters are the bytes).
   const view = latin1(0, size);
   // A value of printable ASCII only (the common case): a string ends at the next quote unless a
-  // backslash comes first, both found by native searches instead of a look at every byte.
+  // backslash comes first, and needs no other look at its bytes.
   const printable = decodedIsPrintableAscii();
-  let nextBackslash = printable ? backslashFrom(b, 0, size) : -1;
   const pairs: Array<[string, string | number]> = [];
   let spent = 0;
   let i = skipSpace(b, 0, size);
@@ -81,18 +80,17 @@ export function fastJsonPairs(
   /** The string literal opening at `at`, or undefined when the general parser must judge it; sets stringEnd. */
   function readString(at: number): string | undefined {
     const start = at + 1;
-    if (printable && start < size) {
-      const close = b.indexOf(QUOTE, start);
-      if (close < 0 || close >= size) return undefined;
-      if (nextBackslash < 0 || nextBackslash > close) {
+    if (printable) {
+      let close = start;
+      while (close < size && b[close] !== QUOTE && b[close] !== BACKSLASH) close++;
+      if (close >= size) return undefined;
+      if (b[close] === QUOTE) {
         stringEnd = close + 1;
         spent += close - start;
         return view.slice(start, close);
       }
     }
-    const string = readAnyString(start);
-    if (printable && nextBackslash >= 0 && nextBackslash < stringEnd) nextBackslash = backslashFrom(b, stringEnd, size);
-    return string;
+    return readAnyString(start);
   }
 
   /** The string whose content starts at `start`, byte by byte (escapes, non-ASCII); sets stringEnd. */
@@ -122,12 +120,6 @@ export function fastJsonPairs(
       return undefined;
     }
   }
-}
-
-/** The first backslash in b[from, size), or -1. */
-function backslashFrom(b: Buffer, from: number, size: number): number {
-  const at = b.indexOf(BACKSLASH, from);
-  return at < size ? at : -1;
 }
 
 /** Where the string read last by `readString` ends (just past its closing quote). */

@@ -76,5 +76,23 @@ export function decodedIsPrintableAscii(): boolean {
 
 /** The first `length` decoded bytes as text, as `decodeSurrogateEscape` reads them (UTF-8, surrogateescape). */
 export function decodedText(length: number): string {
-  return high < 0x80 ? latin1(0, length) : decodeSurrogateEscape(buffer.subarray(0, length));
+  if (high >= 0x80) return decodeSurrogateEscape(buffer.subarray(0, length));
+  return length <= 4 ? shortAscii(length) : latin1(0, length);
+}
+
+/** The first `length` (at most 4) ASCII bytes as text without a call into native code: v, hour, day, method. */
+function shortAscii(length: number): string {
+  const b = buffer;
+  switch (length) {
+    case 0:
+      return '';
+    case 1:
+      return String.fromCharCode(b[0]);
+    case 2:
+      return String.fromCharCode(b[0], b[1]);
+    case 3:
+      return String.fromCharCode(b[0], b[1], b[2]);
+    default:
+      return String.fromCharCode(b[0], b[1], b[2], b[3]);
+  }
 }
