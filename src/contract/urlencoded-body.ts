@@ -122,7 +122,7 @@ function fieldName(bytes: Uint8Array, start: number, end: number): string {
  */
 export function parseUrlEncodedBody(bytes: Uint8Array, budget: TextBudget = new TextBudget()): RawRequestFields {
   const fields: RawRequestFields = {};
-  const seen = new Set<string>();
+  let seen: string[] | undefined; // field names met so far (a dozen at most: a list beats a Set)
   const v2Values: Array<[V2Field, number, number]> = []; // decoded only when v=2
   let start = 0;
   while (start <= bytes.length) {
@@ -138,8 +138,9 @@ export function parseUrlEncodedBody(bytes: Uint8Array, budget: TextBudget = new 
       const reader = KNOWN_FIELDS.get(name);
       const isV2 = reader === undefined && IS_V2_FIELD.has(name);
       if (reader !== undefined || isV2) {
-        if (seen.has(name)) throw new RequestFormatError(`field "${name}" is given twice.`);
-        seen.add(name);
+        if (seen === undefined) seen = [name];
+        else if (seen.includes(name)) throw new RequestFormatError(`field "${name}" is given twice.`);
+        else seen.push(name);
         const valueStart = hasValue ? eq + 1 : end;
         if (isV2) v2Values.push([name as V2Field, valueStart, end]);
         else reader!(fields, bytes, valueStart, end, budget);
