@@ -137,14 +137,15 @@ export function receiveBody(req: IncomingMessage, limits: BodyLimits, onBody: (b
     }, limits.bodyTimeoutMs);
   });
 
+  // `on`, not `once`: a stream emits 'end' and 'close' once, and `once` wraps every listener.
   req.on('data', onData);
-  req.once('end', () => {
+  req.on('end', () => {
     if (refused !== undefined) return settle(refused);
     if (codings === undefined) return settle(undefined, body());
     decoder ??= startDecoder(Buffer.alloc(0));
     decoder.end();
   });
-  req.once('close', () => {
+  req.on('close', () => {
     if (req.complete) return;
     settle(
       refused ??
@@ -154,13 +155,15 @@ export function receiveBody(req: IncomingMessage, limits: BodyLimits, onBody: (b
     );
   });
   // 'close' follows 'error' ("aborted"); the listener only keeps the error from being thrown.
-  req.on('error', () => undefined);
+  req.on('error', ignore);
 
   if (codings !== undefined && (codings.length !== 1 || !DECODERS.has(codings[0]))) {
     refuse(new RequestEncodingError(`Content-Encoding "${codings.join(', ')}" is not supported; send the body as is, or as one of ${[...DECODERS.keys()].join(', ')}.`));
   }
   if (declared > maxBodyBytes) refuse(tooLarge(''));
 }
+
+function ignore(): void {}
 
 /** Body timers still to arm, once the I/O of this turn of the event loop is handled. */
 const unarmed: Array<() => void> = [];
