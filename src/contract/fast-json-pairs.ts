@@ -58,8 +58,7 @@ export function fastJsonPairs(
       } else {
         const end = numberEnd(b, i, size);
         if (end < 0) return undefined;
-        const source = view.slice(i, end);
-        value = numbers === 'value' ? Number(source) : source;
+        value = numbers === 'value' ? (smallInteger(b, i, end) ?? Number(view.slice(i, end))) : view.slice(i, end);
         i = end;
       }
       pairs.push([name, value]);
@@ -166,6 +165,23 @@ function numberEnd(b: Uint8Array, i: number, end: number): number {
     i = after;
   }
   return i - start >= 400 ? -1 : i;
+}
+
+/**
+ * The value of the JSON number in b[start, end) when it is a plain integer of at most 15 digits
+ * (what `Number` of its text gives, -0 included), computed without a string; undefined otherwise.
+ */
+function smallInteger(b: Uint8Array, start: number, end: number): number | undefined {
+  const negative = b[start] === 0x2d;
+  const first = negative ? start + 1 : start;
+  if (end - first > 15) return undefined;
+  let value = 0;
+  for (let k = first; k < end; k++) {
+    const d = b[k] - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    value = value * 10 + d;
+  }
+  return negative ? -value : value;
 }
 
 function digits(b: Uint8Array, i: number, end: number): number {
