@@ -1,5 +1,5 @@
 import { decodeSurrogateEscape } from './decode';
-import { latin1, percentDecodeInto, scratch } from './form-scratch';
+import { decodedIsPrintableAscii, latin1, percentDecodeInto, scratch } from './form-scratch';
 import { MODEL_LIMITS, type TextBudget } from './model-limits';
 
 /**
@@ -15,15 +15,27 @@ import { MODEL_LIMITS, type TextBudget } from './model-limits';
  * returns `undefined` without touching the budget, and the caller runs the general parser, which owns
  * every error message and every truncation rule. test/contract/fast-json-pairs.test.ts checks the two
  * agree on randomized bodies.
+ *
+ * @param from where the value starts in `encoded` (default: its start)
+ * @param to where the value ends in `encoded` (default: its end)
  */
-export function fastJsonPairs(encoded: Uint8Array, numbers: 'text' | 'value', budget: TextBudget): Array<[string, string | number]> | undefined {
+export function fastJsonPairs(
+  encoded: Uint8Array,
+  numbers: 'text' | 'value',
+  budget: TextBudget,
+  from = 0,
+  to = encoded.length,
+): Array<[string, string | number]> | undefined {
   // Decoding never grows a value; one that cannot fit in the budget even fully escaped is not for us.
-  if (encoded.length > 3 * budget.left) return undefined;
-  const size = percentDecodeInto(encoded, 0, encoded.length);
+  if (to - from > 3 * budget.left) return undefined;
+  const size = percentDecodeInto(encoded, from, to);
   if (size > budget.left) return undefined;
   const b = scratch();
   // One native latin1 copy of the whole value; ASCII strings are slices of it (its characters are the bytes).
   const view = latin1(0, size);
+  // A value of printable ASCII only (the common case): a string ends at the next quote unless a
+  // backslash comes first, and needs no other look at its bytes.
+  const printable = decodedIsPrintableAscii();
   const pairs: Array<[string, string | number]> = [];
   let spent = 0;
   let i = skipSpace(b, 0, size);
@@ -46,8 +58,7 @@ export function fastJsonPairs(encoded: Uint8Array, numbers: 'text' | 'value', bu
       } else {
         const end = numberEnd(b, i, size);
         if (end < 0) return undefined;
-        const source = view.slice(i, end);
-        value = numbers === 'value' ? Number(source) : source;
+        value = numbers === 'value' ? (smallInteger(b, i, end) ?? Number(view.slice(i, end))) : view.slice(i, end);
         i = end;
       }
       pairs.push([name, value]);
@@ -68,6 +79,21 @@ export function fastJsonPairs(encoded: Uint8Array, numbers: 'text' | 'value', bu
   /** The string literal opening at `at`, or undefined when the general parser must judge it; sets stringEnd. */
   function readString(at: number): string | undefined {
     const start = at + 1;
+    if (printable) {
+      let close = start;
+      while (close < size && b[close] !== QUOTE && b[close] !== BACKSLASH) close++;
+      if (close >= size) return undefined;
+      if (b[close] === QUOTE) {
+        stringEnd = close + 1;
+        spent += close - start;
+        return view.slice(start, close);
+      }
+    }
+    return readAnyString(start);
+  }
+
+  /** The string whose content starts at `start`, byte by byte (escapes, non-ASCII); sets stringEnd. */
+  function readAnyString(start: number): string | undefined {
     let escaped = false;
     let ascii = true;
     let k = start;
@@ -139,6 +165,23 @@ function numberEnd(b: Uint8Array, i: number, end: number): number {
     i = after;
   }
   return i - start >= 400 ? -1 : i;
+}
+
+/**
+ * The value of the JSON number in b[start, end) when it is a plain integer of at most 15 digits
+ * (what `Number` of its text gives, -0 included), computed without a string; undefined otherwise.
+ */
+function smallInteger(b: Uint8Array, start: number, end: number): number | undefined {
+  const negative = b[start] === 0x2d;
+  const first = negative ? start + 1 : start;
+  if (end - first > 15) return undefined;
+  let value = 0;
+  for (let k = first; k < end; k++) {
+    const d = b[k] - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    value = value * 10 + d;
+  }
+  return negative ? -value : value;
 }
 
 function digits(b: Uint8Array, i: number, end: number): number {

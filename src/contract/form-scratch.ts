@@ -9,6 +9,8 @@ import { decodeSurrogateEscape } from './decode';
 let buffer = Buffer.allocUnsafe(4096);
 /** OR of the bytes the last {@link percentDecodeInto} wrote: below 0x80 means ASCII. */
 let high = 0;
+/** OR of (byte - 0x20) over the bytes the last {@link percentDecodeInto} wrote: negative when one is a control character. */
+let low = 0;
 
 /** The scratch buffer; valid until the next {@link percentDecodeInto}. */
 export function scratch(): Buffer {
@@ -40,22 +42,57 @@ for (let d = 0; d < 6; d++) {
 export function percentDecodeInto(bytes: Uint8Array, start: number, end: number): number {
   if (buffer.length < end - start) buffer = Buffer.allocUnsafe(Math.max(end - start, 2 * buffer.length));
   const out = buffer;
+  const lastEscape = end - 2; // a '%' from here on has no two characters after it
   let bits = 0;
+  let controls = 0;
   let n = 0;
-  for (let i = start; i < end; i++) {
+  let i = start;
+  while (i < end) {
     let c = bytes[i];
-    if (c === 0x25 && i + 2 < end && HEX[bytes[i + 1]] >= 0 && HEX[bytes[i + 2]] >= 0) {
-      c = (HEX[bytes[i + 1]] << 4) | HEX[bytes[i + 2]];
-      i += 2;
-    } else if (c === 0x2b) c = 0x20;
+    if (c === 0x25 && i < lastEscape) {
+      const hi = HEX[bytes[i + 1]];
+      const lo = HEX[bytes[i + 2]];
+      if ((hi | lo) >= 0) {
+        c = (hi << 4) | lo;
+        i += 3;
+      } else i++;
+    } else {
+      if (c === 0x2b) c = 0x20;
+      i++;
+    }
     out[n++] = c;
     bits |= c;
+    controls |= c - 0x20;
   }
   high = bits;
+  low = controls;
   return n;
+}
+
+/** Whether the bytes the last {@link percentDecodeInto} wrote are all printable ASCII (0x20-0x7f). */
+export function decodedIsPrintableAscii(): boolean {
+  return high < 0x80 && low >= 0;
 }
 
 /** The first `length` decoded bytes as text, as `decodeSurrogateEscape` reads them (UTF-8, surrogateescape). */
 export function decodedText(length: number): string {
-  return high < 0x80 ? latin1(0, length) : decodeSurrogateEscape(buffer.subarray(0, length));
+  if (high >= 0x80) return decodeSurrogateEscape(buffer.subarray(0, length));
+  return length <= 4 ? shortAscii(length) : latin1(0, length);
+}
+
+/** The first `length` (at most 4) ASCII bytes as text without a call into native code: v, hour, day, method. */
+function shortAscii(length: number): string {
+  const b = buffer;
+  switch (length) {
+    case 0:
+      return '';
+    case 1:
+      return String.fromCharCode(b[0]);
+    case 2:
+      return String.fromCharCode(b[0], b[1]);
+    case 3:
+      return String.fromCharCode(b[0], b[1], b[2]);
+    default:
+      return String.fromCharCode(b[0], b[1], b[2], b[3]);
+  }
 }

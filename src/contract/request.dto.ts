@@ -5,7 +5,16 @@ import type { FieldPairs, MlRequest } from './ml-request';
 import { V2_FIELDS, type RawRequestFields } from './raw-fields';
 
 // Taken once: through the named imports every call went through class-validator's re-export getter.
-const { isDefined, isIn, isNotEmpty, isString, matches, maxLength } = classValidator;
+const { isDefined, isIn, isNotEmpty, isString, maxLength } = classValidator;
+
+/**
+ * class-validator's `matches` for a pattern without flags, without its `String.prototype.match`
+ * (which builds a match array on every call): a string the pattern matches.
+ */
+const matching =
+  (pattern: RegExp) =>
+  (value: unknown): boolean =>
+    typeof value === 'string' && pattern.test(value);
 
 /** The contract versions this server understands, as the `v` field spells them. */
 export const CONTRACT_VERSIONS = ['1', '2'] as const;
@@ -42,8 +51,8 @@ const RULES: readonly FieldRule[] = [
     ],
   },
   { field: 'path', checks: [defined, aString('path')] },
-  { field: 'hour', checks: [defined, [(value) => matches(value as string, /^(?:[01]?[0-9]|2[0-3])$/), 'must be an hour 00-23 (TIME_HOUR)']] },
-  { field: 'day', checks: [defined, [(value) => matches(value as string, /^(?:0?[1-9]|[12][0-9]|3[01])$/), 'must be a day of month 01-31 (TIME_DAY)']] },
+  { field: 'hour', checks: [defined, [matching(/^(?:[01]?[0-9]|2[0-3])$/), 'must be an hour 00-23 (TIME_HOUR)']] },
+  { field: 'day', checks: [defined, [matching(/^(?:0?[1-9]|[12][0-9]|3[01])$/), 'must be a day of month 01-31 (TIME_DAY)']] },
   { field: 'body', optional: true, checks: [aString('body')] },
   {
     field: 'v',

@@ -32,9 +32,9 @@ function short(bytes: Uint8Array, start: number, end: number): string {
 const KNOWN_FIELDS = new Map<string, FieldReader>([
   ['method', (f, v, s, e) => (f.method = short(v, s, e))],
   ['path', (f, v, s, e, b) => (f.path = text(v, s, e, b))],
-  ['args', (f, v, s, e, b) => (f.args = objectField(v.subarray(s, e), 'args', 'text', b) as Array<[string, string]>)],
-  ['files', (f, v, s, e, b) => (f.files = objectField(v.subarray(s, e), 'files', 'text', b) as Array<[string, string]>)],
-  ['sizes', (f, v, s, e, b) => (f.sizes = objectField(v.subarray(s, e), 'sizes', 'text', b) as Array<[string, string]>)],
+  ['args', (f, v, s, e, b) => (f.args = objectField(v, s, e, 'args', 'text', b) as Array<[string, string]>)],
+  ['files', (f, v, s, e, b) => (f.files = objectField(v, s, e, 'files', 'text', b) as Array<[string, string]>)],
+  ['sizes', (f, v, s, e, b) => (f.sizes = objectField(v, s, e, 'sizes', 'text', b) as Array<[string, string]>)],
   ['hour', (f, v, s, e) => (f.hour = short(v, s, e))],
   ['day', (f, v, s, e) => (f.day = short(v, s, e))],
   ['body', (f, v, s, e, b) => (f.body = text(v, s, e, b))],
@@ -79,14 +79,19 @@ function jsonPairsOfBytes(raw: Uint8Array, field: string, numbers: 'text' | 'val
   });
 }
 
-/** A JSON pairs field: the fast path when it can answer, the general parser otherwise. */
-function objectField(value: Uint8Array, field: string, numbers: 'text' | 'value', budget: TextBudget): Array<[string, string | number]> {
-  return fastJsonPairs(value, numbers, budget) ?? jsonPairsOfBytes(percentDecode(value), field, numbers, budget);
+/** The JSON pairs field in bytes [start, end): the fast path when it can answer, the general parser otherwise. */
+function objectField(bytes: Uint8Array, start: number, end: number, field: string, numbers: 'text' | 'value', budget: TextBudget): Array<[string, string | number]> {
+  return fastJsonPairs(bytes, numbers, budget, start, end) ?? jsonPairsOfBytes(percentDecode(bytes.subarray(start, end)), field, numbers, budget);
 }
 
 const IS_V2_FIELD = new Set<string>(V2_FIELDS);
-/** Every field name we read, with its bytes: most bodies spell names plainly. */
-const FIELD_NAMES = [...KNOWN_FIELDS.keys(), ...V2_FIELDS].map((name) => [name, Buffer.from(name, 'latin1')] as const);
+/** Every field name we read, with its bytes, by length: most bodies spell names plainly. */
+const FIELD_NAMES_BY_LENGTH: ReadonlyArray<ReadonlyArray<readonly [string, Buffer]>> = (() => {
+  const byLength: Array<Array<readonly [string, Buffer]>> = [];
+  for (const name of [...KNOWN_FIELDS.keys(), ...V2_FIELDS]) (byLength[name.length] ??= []).push([name, Buffer.from(name, 'latin1')]);
+  return Array.from(byLength, (names) => names ?? []);
+})();
+const NO_NAMES: ReadonlyArray<readonly [string, Buffer]> = [];
 
 /**
  * The decoded name in bytes [start, end), as far as telling fields apart goes: a field's own name
@@ -94,11 +99,12 @@ const FIELD_NAMES = [...KNOWN_FIELDS.keys(), ...V2_FIELDS].map((name) => [name, 
  * and '' for any other plain name (no field of ours, so nothing asks which one it is).
  */
 function fieldName(bytes: Uint8Array, start: number, end: number): string {
-  for (const [name, spelled] of FIELD_NAMES) {
-    if (spelled.length !== end - start) continue;
+  const names = FIELD_NAMES_BY_LENGTH[end - start] ?? NO_NAMES;
+  for (let n = 0; n < names.length; n++) {
+    const spelled = names[n][1];
     let k = 0;
     while (k < spelled.length && bytes[start + k] === spelled[k]) k++;
-    if (k === spelled.length) return name;
+    if (k === spelled.length) return names[n][0];
   }
   for (let i = start; i < end; i++) if (bytes[i] === 0x25 || bytes[i] === 0x2b) return decodedText(percentDecodeInto(bytes, start, end));
   return '';
@@ -116,7 +122,7 @@ function fieldName(bytes: Uint8Array, start: number, end: number): string {
  */
 export function parseUrlEncodedBody(bytes: Uint8Array, budget: TextBudget = new TextBudget()): RawRequestFields {
   const fields: RawRequestFields = {};
-  const seen = new Set<string>();
+  let seen: string[] | undefined; // field names met so far (a dozen at most: a list beats a Set)
   const v2Values: Array<[V2Field, number, number]> = []; // decoded only when v=2
   let start = 0;
   while (start <= bytes.length) {
@@ -132,8 +138,9 @@ export function parseUrlEncodedBody(bytes: Uint8Array, budget: TextBudget = new 
       const reader = KNOWN_FIELDS.get(name);
       const isV2 = reader === undefined && IS_V2_FIELD.has(name);
       if (reader !== undefined || isV2) {
-        if (seen.has(name)) throw new RequestFormatError(`field "${name}" is given twice.`);
-        seen.add(name);
+        if (seen === undefined) seen = [name];
+        else if (seen.includes(name)) throw new RequestFormatError(`field "${name}" is given twice.`);
+        else seen.push(name);
         const valueStart = hasValue ? eq + 1 : end;
         if (isV2) v2Values.push([name as V2Field, valueStart, end]);
         else reader!(fields, bytes, valueStart, end, budget);
@@ -141,6 +148,6 @@ export function parseUrlEncodedBody(bytes: Uint8Array, budget: TextBudget = new 
     }
     start = end + 1;
   }
-  if (fields.v === '2') for (const [name, from, to] of v2Values) fields[name] = objectField(bytes.subarray(from, to), name, 'value', budget);
+  if (fields.v === '2') for (const [name, from, to] of v2Values) fields[name] = objectField(bytes, from, to, name, 'value', budget);
   return fields;
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import type { LoadedModel } from '../adapter/load-model';
+import { isPromiseLike, type LoadedModel } from '../adapter/load-model';
+import type { Decision } from '../adapter/model-adapter';
+import type { MlRequest } from '../contract/ml-request';
 import { describeError } from '../errors';
 import type { Logger } from '../logger';
 import type { ModelIdentity, ServerMetrics } from '../metrics/metrics';
@@ -20,7 +22,7 @@ export interface ModelHolderOptions {
 /** One loaded model and the requests it is still judging. */
 interface Serving {
   readonly model: LoadedModel;
-  readonly view: LoadedModel;
+  view: LoadedModel;
   inFlight: number;
   retired: boolean;
 }
@@ -114,27 +116,38 @@ export class ModelHolder {
   }
 }
 
-/** A view of `model` whose `judge` counts in-flight requests and records metrics. */
+/** A view of `model` whose `judge` and `judgeNow` count in-flight requests and record metrics. */
 function serving(model: LoadedModel, metrics: ServerMetrics | undefined): Serving {
-  const entry: Serving = {
-    model,
-    inFlight: 0,
-    retired: false,
-    view: {
-      ...model,
-      judge: async (request) => {
-        entry.inFlight++;
-        const started = performance.now();
-        try {
-          const decision = await model.judge(request);
-          metrics?.scored(decision, (performance.now() - started) / 1000);
-          return decision;
-        } finally {
-          if (--entry.inFlight === 0 && entry.retired) void disposeQuietly(entry, undefined);
-        }
-      },
-    },
+  const entry: Serving = { model, inFlight: 0, retired: false, view: model };
+  /** The request is answered (or failed): the model may be disposed if it was retired meanwhile. */
+  const done = (): void => {
+    if (--entry.inFlight === 0 && entry.retired) void disposeQuietly(entry, undefined);
   };
+  const scored = (decision: Decision, started: number): Decision => {
+    try {
+      metrics?.scored(decision, (performance.now() - started) / 1000);
+    } finally {
+      done();
+    }
+    return decision;
+  };
+  const failed = (error: unknown): never => {
+    done();
+    throw error;
+  };
+  // Synchronous when the model answers synchronously: no promise, no microtask (the hot path).
+  const judgeNow = (request: MlRequest): Decision | PromiseLike<Decision> => {
+    entry.inFlight++;
+    const started = performance.now();
+    let outcome: Decision | PromiseLike<Decision>;
+    try {
+      outcome = model.judgeNow !== undefined ? model.judgeNow(request) : model.judge(request);
+    } catch (error) {
+      return failed(error);
+    }
+    return isPromiseLike(outcome) ? Promise.resolve(outcome).then((decision) => scored(decision, started), failed) : scored(outcome, started);
+  };
+  entry.view = { ...model, judge: async (request) => judgeNow(request), judgeNow };
   return entry;
 }
 

@@ -1,4 +1,4 @@
-import type { LoadedModel } from '../adapter/load-model';
+import { isPromiseLike, type LoadedModel } from '../adapter/load-model';
 import { parseRequestBody } from '../contract/parse-request';
 import { bodyOf, statusOf } from '../contract/respond';
 import { CrsMlError, describeError } from '../errors';
@@ -39,24 +39,72 @@ let lastRequestId = 0;
  * below it, nothing is built.
  */
 export async function scoreAnswer(model: LoadedModel | undefined, body: Uint8Array, logger: Logger, hooks: AnswerHooks = {}): Promise<TextAnswer> {
+  return answerNow(model, body, logger, hooks);
+}
+
+/** One `POST /` being answered: what its log line and hooks need. */
+interface Call {
+  readonly reqId: number;
+  readonly bytes: number;
+  /** performance.now() at the start when logging at debug, else -1. */
+  readonly started: number;
+  readonly logger: Logger;
+  readonly hooks: AnswerHooks;
+}
+
+/**
+ * {@link scoreAnswer} without the promise when nothing on the way is asynchronous (a body parsed on
+ * this thread, a model that scores synchronously): the server's hot path, spared a few microtask
+ * hops per request. Never throws, and a promise it returns never rejects.
+ */
+export function answerNow(model: LoadedModel | undefined, body: Uint8Array, logger: Logger, hooks: AnswerHooks = {}): TextAnswer | Promise<TextAnswer> {
   if (model === undefined) return LOADING;
-  const reqId = ++lastRequestId;
-  const bytes = body.length; // a big body is handed to the parsing thread, and empty here after
-  const debug = logsAt(logger, 'debug');
-  const started = debug ? performance.now() : 0;
-  let answer: TextAnswer;
-  try {
-    // A big body is parsed on a worker thread, so it cannot hold everyone else's answers (docs/performance.md).
-    const request = body.length > OFF_THREAD_MIN_BYTES ? await parseOffThread(body) : parseRequestBody(body);
-    const decision = await model.judge(request);
-    answer = { status: statusOf(decision), text: bodyOf(decision) };
-    if (hooks.onScored !== undefined) tell(hooks.onScored, request, decision, logger);
-  } catch (error) {
-    answer = errorAnswer(error, logger, { onError: hooks.onError, reqId });
+  // `bytes` is read first: a big body is handed to the parsing thread, and empty here after.
+  const call: Call = { reqId: ++lastRequestId, bytes: body.length, started: logsAt(logger, 'debug') ? performance.now() : -1, logger, hooks };
+  // A big body is parsed on a worker thread, so it cannot hold everyone else's answers (docs/performance.md).
+  if (body.length > OFF_THREAD_MIN_BYTES) {
+    return parseOffThread(body).then(
+      (request) => judged(model, request, call),
+      (error: unknown) => failed(error, call),
+    );
   }
-  if (debug) {
-    const ms = Math.round((performance.now() - started) * 1000) / 1000;
-    logger.debug('request', { reqId, status: answer.status, answer: answer.text, bytes, ms });
+  let request: MlRequest;
+  try {
+    request = parseRequestBody(body);
+  } catch (error) {
+    return failed(error, call);
+  }
+  return judged(model, request, call);
+}
+
+function judged(model: LoadedModel, request: MlRequest, call: Call): TextAnswer | Promise<TextAnswer> {
+  let decision: Decision | PromiseLike<Decision>;
+  try {
+    decision = model.judgeNow !== undefined ? model.judgeNow(request) : model.judge(request);
+  } catch (error) {
+    return failed(error, call);
+  }
+  if (!isPromiseLike(decision)) return decided(request, decision, call);
+  return Promise.resolve(decision).then(
+    (settled) => decided(request, settled, call),
+    (error: unknown) => failed(error, call),
+  );
+}
+
+function decided(request: MlRequest, decision: Decision, call: Call): TextAnswer {
+  const answer: TextAnswer = { status: statusOf(decision), text: bodyOf(decision) };
+  if (call.hooks.onScored !== undefined) tell(call.hooks.onScored, request, decision, call.logger);
+  return logged(answer, call);
+}
+
+function failed(error: unknown, call: Call): TextAnswer {
+  return logged(errorAnswer(error, call.logger, { onError: call.hooks.onError, reqId: call.reqId }), call);
+}
+
+function logged(answer: TextAnswer, call: Call): TextAnswer {
+  if (call.started >= 0) {
+    const ms = Math.round((performance.now() - call.started) * 1000) / 1000;
+    call.logger.debug('request', { reqId: call.reqId, status: answer.status, answer: answer.text, bytes: call.bytes, ms });
   }
   return answer;
 }

@@ -24,6 +24,8 @@ export class FlatForest {
    */
   private readonly ints: Int32Array;
   private readonly floats: Float32Array;
+  /** Leaves of one row, reused by {@link sum} (scoring is synchronous). */
+  private readonly scratchLeaves: Int32Array;
 
   constructor(readonly trees: readonly TreeStructure[]) {
     this.nTrees = trees.length;
@@ -34,6 +36,7 @@ export class FlatForest {
       total += tree.nodeCount;
     });
     this.nodeCount = total;
+    this.scratchLeaves = new Int32Array(trees.length);
     const buffer = new ArrayBuffer(16 * total);
     this.ints = new Int32Array(buffer);
     this.floats = new Float32Array(buffer);
@@ -77,6 +80,53 @@ export class FlatForest {
   }
 
   /**
+   * The leaf every tree reaches for the float32 row at `offset` of `x`, into `out[t]`: the same
+   * leaves as {@link leaf}, found four trees at a time. The four walks are independent, so the
+   * processor fetches their nodes side by side instead of waiting for one node after another: when
+   * the HTTP stack has evicted the forest between two requests, each step of a walk is a cache miss,
+   * and four misses in flight cost about what one does.
+   */
+  leaves(x: Float32Array, offset: number, out: Int32Array): void {
+    const { ints, floats, offsets } = this;
+    const n = this.nTrees;
+    let t = 0;
+    for (; t + 4 <= n; t += 4) {
+      let a = offsets[t];
+      let b = offsets[t + 1];
+      let c = offsets[t + 2];
+      let d = offsets[t + 3];
+      let fa = ints[4 * a];
+      let fb = ints[4 * b];
+      let fc = ints[4 * c];
+      let fd = ints[4 * d];
+      // Leaves are -1 (every bit set), so the AND is negative only once all four walks are at a leaf.
+      while ((fa & fb & fc & fd) >= 0) {
+        if (fa >= 0) {
+          a = step(ints, floats, a, x[offset + fa]);
+          fa = ints[4 * a];
+        }
+        if (fb >= 0) {
+          b = step(ints, floats, b, x[offset + fb]);
+          fb = ints[4 * b];
+        }
+        if (fc >= 0) {
+          c = step(ints, floats, c, x[offset + fc]);
+          fc = ints[4 * c];
+        }
+        if (fd >= 0) {
+          d = step(ints, floats, d, x[offset + fd]);
+          fd = ints[4 * d];
+        }
+      }
+      out[t] = a;
+      out[t + 1] = b;
+      out[t + 2] = c;
+      out[t + 3] = d;
+    }
+    for (; t < n; t++) out[t] = this.leaf(t, x, offset);
+  }
+
+  /**
    * `out[r] += v[leaf_t(row r)]` for every tree t in order, tree by tree over all rows (one tree's
    * nodes stay in cache, as in sklearn's per-tree loops); each row still sums in tree order.
    */
@@ -89,10 +139,19 @@ export class FlatForest {
 
   /** `((0 + v[leaf_0]) + v[leaf_1]) + ...`: the leaf values summed in tree order, as sklearn's `+=` loops do. */
   sum(nodeValues: Float64Array, x: Float32Array, offset: number): number {
+    const leaves = this.scratchLeaves;
+    this.leaves(x, offset, leaves);
     let total = 0;
-    for (let t = 0; t < this.nTrees; t++) total += nodeValues[this.leaf(t, x, offset)];
+    for (let t = 0; t < this.nTrees; t++) total += nodeValues[leaves[t]];
     return total;
   }
+}
+
+/** One step of a walk from internal node `node` for the value `v` (the test {@link FlatForest.leaf} makes). */
+function step(ints: Int32Array, floats: Float32Array, node: number, v: number): number {
+  const left = ints[4 * node + 1];
+  // NaN fails both comparisons and goes where the node says (the sign bit of `left`)
+  return v <= floats[4 * node + 3] ? left & ~NAN_LEFT : v > floats[4 * node + 3] || left >= 0 ? ints[4 * node + 2] : left & ~NAN_LEFT;
 }
 
 /** Sign bit of a node's left-child field: a NaN goes left there. */

@@ -41,6 +41,9 @@ export class ForestClassifier implements Estimator {
     private readonly allowNaN: boolean,
   ) {}
 
+  /** Leaves of one row, reused (scoring is synchronous). */
+  private leafScratch: Int32Array | undefined;
+
   static fromState(state: Map<string, PyValue>, pythonClass: string, context: BuildContext): ForestClassifier {
     const name = shortName(pythonClass);
     const reader = new StateReader(state, pythonClass);
@@ -63,12 +66,22 @@ export class ForestClassifier implements Estimator {
     const nClasses = this.classes.length;
     const out = denseMatrix(rows.rows, nClasses);
     const { forest, proba } = this;
-    // Tree by tree over all rows (cache-friendly); each cell still sums in tree order.
-    for (let t = 0; t < forest.nTrees; t++) {
-      for (let r = 0; r < rows.rows; r++) {
-        const leaf = forest.leaf(t, rows.data, r * rows.cols) * nClasses;
-        const at = r * nClasses;
-        for (let c = 0; c < nClasses; c++) out.data[at + c] += proba[leaf + c];
+    if (rows.rows === 1) {
+      // One row (the server's case): every tree's leaf found four walks at a time, summed in tree order.
+      const leaves = (this.leafScratch ??= new Int32Array(forest.nTrees));
+      forest.leaves(rows.data, 0, leaves);
+      for (let t = 0; t < forest.nTrees; t++) {
+        const leaf = leaves[t] * nClasses;
+        for (let c = 0; c < nClasses; c++) out.data[c] += proba[leaf + c];
+      }
+    } else {
+      // Tree by tree over all rows (cache-friendly); each cell still sums in tree order.
+      for (let t = 0; t < forest.nTrees; t++) {
+        for (let r = 0; r < rows.rows; r++) {
+          const leaf = forest.leaf(t, rows.data, r * rows.cols) * nClasses;
+          const at = r * nClasses;
+          for (let c = 0; c < nClasses; c++) out.data[at + c] += proba[leaf + c];
+        }
       }
     }
     for (let i = 0; i < out.data.length; i++) out.data[i] /= forest.nTrees;

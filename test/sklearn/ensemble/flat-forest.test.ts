@@ -1,4 +1,5 @@
-import { floorFloat32 } from '../../../src/sklearn/ensemble/flat-forest';
+import { FlatForest, floorFloat32 } from '../../../src/sklearn/ensemble/flat-forest';
+import { TREE_LEAF, type TreeStructure } from '../../../src/sklearn/tree/tree-structure';
 
 /** The float32 neighbours of `x` (one step down and up) and x itself. */
 function around(x: number): number[] {
@@ -37,6 +38,62 @@ describe('floorFloat32: float64 thresholds kept as float32 without changing a co
       const low = floorFloat32(t);
       expect(Math.fround(low)).toBe(low);
       for (const x of [...around(t), ...around(low)]) expect([t, x, x <= low]).toEqual([t, x, x <= t]);
+    }
+  });
+});
+
+/** A random full-ish tree over `nFeatures` columns, as the fields FlatForest reads. */
+function randomTree(rand: () => number, nFeatures: number): TreeStructure {
+  const left: number[] = [];
+  const right: number[] = [];
+  const feature: number[] = [];
+  const threshold: number[] = [];
+  const nanLeft: number[] = [];
+  // sklearn's depth-first order: a node, then its left subtree, then its right one
+  const grow = (depth: number): number => {
+    const id = left.length;
+    left.push(TREE_LEAF);
+    right.push(TREE_LEAF);
+    feature.push(-2);
+    threshold.push(-2);
+    nanLeft.push(0);
+    if (depth < 9 && rand() < 0.8) {
+      feature[id] = Math.floor(rand() * nFeatures);
+      threshold[id] = (rand() - 0.5) * 4;
+      nanLeft[id] = rand() < 0.5 ? 1 : 0;
+      left[id] = grow(depth + 1);
+      right[id] = grow(depth + 1);
+    }
+    return id;
+  };
+  grow(0);
+  const tree = {
+    nodeCount: left.length,
+    left: Int32Array.from(left),
+    right: Int32Array.from(right),
+    feature: Int32Array.from(feature),
+    threshold: Float64Array.from(threshold),
+    missingGoToLeft: Uint8Array.from(nanLeft),
+  };
+  return tree as unknown as TreeStructure;
+}
+
+describe('FlatForest.leaves: four walks at a time', () => {
+  it('reaches the leaf each tree reaches alone, NaN included, for forests of 1 to 11 trees', () => {
+    let seed = 11;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const nFeatures = 6;
+    for (let nTrees = 1; nTrees <= 11; nTrees++) {
+      const forest = new FlatForest(Array.from({ length: nTrees }, () => randomTree(rand, nFeatures)));
+      const out = new Int32Array(nTrees);
+      const rows = new Float32Array(nFeatures * 200).map(() => (rand() < 0.1 ? NaN : (rand() - 0.5) * 4));
+      for (let r = 0; r < 200; r++) {
+        forest.leaves(rows, r * nFeatures, out);
+        const alone = Array.from({ length: nTrees }, (_, t) => forest.leaf(t, rows, r * nFeatures));
+        expect(Array.from(out)).toEqual(alone);
+      }
+      // every walk ends at a leaf of its own tree
+      for (let t = 0; t < nTrees; t++) expect(out[t] >= forest.offsets[t] && (t + 1 === nTrees || out[t] < forest.offsets[t + 1])).toBe(true);
     }
   });
 });
