@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PLUGIN_DIR } from './environment';
@@ -14,17 +14,16 @@ export const luaVersionOf = (luaBin: string): LuaVersion => (/5\.3/.test(luaBin)
 
 /**
  * plugin/native's crs_ml_native.so for `version`, built with its Makefile into a temporary folder
- * named by the source's hash (built once per machine, shared by test files and the bench).
+ * named by the sources' hash (built once per machine, shared by test files and the bench).
  * Returns `{ dir }`, the folder to put on LUA_CPATH, or `{ skip }` saying what is missing.
  */
 export function nativeModule(version: LuaVersion): { dir: string; skip?: undefined } | { dir?: undefined; skip: string } {
   if (!existsSync(`/usr/include/lua${version}/lua.h`)) return { skip: `no Lua ${version} headers (apt-get install ${version === '5.1' ? 'liblua5.1-0-dev' : 'liblua5.3-dev'})` };
-  const hash = createHash('sha256')
-    .update(readFileSync(path.join(NATIVE_DIR, 'crs_ml_native.c')))
-    .update(readFileSync(path.join(NATIVE_DIR, 'Makefile')))
-    .digest('hex')
-    .slice(0, 16);
-  const dir = path.join(os.tmpdir(), `crs-ml-native-${hash}`, version);
+  const hash = createHash('sha256');
+  for (const name of readdirSync(NATIVE_DIR).filter((file) => /\.(c|h)$|^Makefile$/.test(file)).sort()) {
+    hash.update(name).update(readFileSync(path.join(NATIVE_DIR, name)));
+  }
+  const dir = path.join(os.tmpdir(), `crs-ml-native-${hash.digest('hex').slice(0, 16)}`, version);
   if (existsSync(path.join(dir, 'crs_ml_native.so'))) return { dir };
   // Built beside, then renamed into place: parallel test files never load a half-written library.
   const building = `${dir}.${process.pid}`;
