@@ -333,11 +333,11 @@ async function benchServer(kind: string, variants: readonly Variant[], dir: stri
       );
       previous = cpu;
     }
-    const main = results.get(VARIANTS[1].name);
-    if (variants === VARIANTS && main !== undefined) {
+    const defaultClient = results.get(VARIANTS[1].name);
+    if (variants === VARIANTS && defaultClient !== undefined) {
       // Issue 13's targets, for the default client (mode 2, TCP, crs_ml_native when built, breaker on).
-      const ratio = median(main.c16, 'rps') / baseRps;
-      const added = cpuPerReq(main.c16, 'wafCpuMs') - baseCpu;
+      const ratio = median(defaultClient.c16, 'rps') / baseRps;
+      const added = cpuPerReq(defaultClient.c16, 'wafCpuMs') - baseCpu;
       const verdict = (met: boolean) => (met ? 'met' : 'missed');
       console.log(
         `targets (${VARIANTS[1].name}): req/s ${ratio.toFixed(2)}x plugin off (>= 0.8: ${verdict(ratio >= 0.8)}), ` +

@@ -10,7 +10,7 @@ local N = tonumber(os.getenv("PROFILE_N") or "2000")
 
 local vars = {
   REQUEST_METHOD = "GET", REQUEST_FILENAME = "/index.html", TIME_HOUR = "7", TIME_DAY = "29",
-  REQBODY_PROCESSOR = "", QUERY_STRING = "q=blue+running+shoes&page=2&sort=price",
+  REQBODY_PROCESSOR = "", REQUEST_BODY_LENGTH = "0", QUERY_STRING = "q=blue+running+shoes&page=2&sort=price",
 }
 local collections = {
   ARGS = { { name = "ARGS:q", value = "blue running shoes" }, { name = "ARGS:page", value = "2" }, { name = "ARGS:sort", value = "price" } },
@@ -56,7 +56,7 @@ local after = assert(io.open((client_path:gsub("[^/]*$", "")) .. "machine-learni
 local function joined(name)
   local text = assert(after:match("setvar:'tx%.machine%-learning%-plugin_" .. name .. "=(.-)'\""))
   text = text:gsub("%%{tx%.([^}]+)}", function(n) return tx[n] or "" end)
-  return (text:gsub("%%{([%u_]+)}", function(n) return vars[n] or (n == "REQUEST_BODY_LENGTH" and "0") or "" end))
+  return (text:gsub("%%{([%u_]+)}", function(n) return vars[n] or "" end))
 end
 
 -- Joined once per URL: what ModSecurity does in C is not the client's cost.

@@ -46,6 +46,14 @@ void guard_pool_against_fork(void) { pthread_once(&fork_guard_once, install_fork
 /* The address of host:port or unix_path, resolved once per process and kept
  * with its idle connections. Returns NULL with `detail` set when it cannot be
  * resolved. When every slot is taken, `scratch` serves (no pooling). */
+/* The kept endpoint named `key`, or NULL; called with pool_lock held. */
+static struct endpoint *kept_endpoint(const char *key) {
+  for (int e = 0; e < endpoint_count; e++) {
+    if (strcmp(endpoints[e].key, key) == 0) return &endpoints[e];
+  }
+  return NULL;
+}
+
 struct endpoint *find_endpoint(const char *host, int port, const char *unix_path, const char *where,
                                struct endpoint *scratch, char *detail) {
   char key[sizeof scratch->key];
@@ -53,13 +61,9 @@ struct endpoint *find_endpoint(const char *host, int port, const char *unix_path
   else snprintf(key, sizeof key, "tcp %s %d", host, port);
 
   pthread_mutex_lock(&pool_lock);
-  for (int e = 0; e < endpoint_count; e++) {
-    if (strcmp(endpoints[e].key, key) == 0) {
-      pthread_mutex_unlock(&pool_lock);
-      return &endpoints[e];
-    }
-  }
+  struct endpoint *known = kept_endpoint(key);
   pthread_mutex_unlock(&pool_lock);
+  if (known != NULL) return known;
 
   struct endpoint found;
   memset(&found, 0, sizeof found);
@@ -102,12 +106,12 @@ struct endpoint *find_endpoint(const char *host, int port, const char *unix_path
     }
   }
 
+  /* Another thread may have resolved it meanwhile. */
   pthread_mutex_lock(&pool_lock);
-  for (int e = 0; e < endpoint_count; e++) {
-    if (strcmp(endpoints[e].key, key) == 0) {
-      pthread_mutex_unlock(&pool_lock);
-      return &endpoints[e];
-    }
+  known = kept_endpoint(key);
+  if (known != NULL) {
+    pthread_mutex_unlock(&pool_lock);
+    return known;
   }
   if (endpoint_count < MAX_ENDPOINTS) {
     endpoints[endpoint_count] = found;

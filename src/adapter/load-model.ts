@@ -128,6 +128,11 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   };
 }
 
+/** `model.judgeNow(request)` where the model has it, else `model.judge(request)`. */
+export function judgeNowOf(model: LoadedModel, request: MlRequest): Decision | PromiseLike<Decision> {
+  return model.judgeNow !== undefined ? model.judgeNow(request) : model.judge(request);
+}
+
 /** Whether `value` is a promise (or any thenable) rather than the value itself. */
 export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { isPromiseLike, type LoadedModel } from '../adapter/load-model';
+import { isPromiseLike, judgeNowOf, type LoadedModel } from '../adapter/load-model';
 import type { Decision } from '../adapter/model-adapter';
 import type { MlRequest } from '../contract/ml-request';
 import { describeError } from '../errors';
@@ -141,7 +141,7 @@ function serving(model: LoadedModel, metrics: ServerMetrics | undefined): Servin
     const started = performance.now();
     let outcome: Decision | PromiseLike<Decision>;
     try {
-      outcome = model.judgeNow !== undefined ? model.judgeNow(request) : model.judge(request);
+      outcome = judgeNowOf(model, request);
     } catch (error) {
       return failed(error);
     }

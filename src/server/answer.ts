@@ -1,4 +1,4 @@
-import { isPromiseLike, type LoadedModel } from '../adapter/load-model';
+import { isPromiseLike, judgeNowOf, type LoadedModel } from '../adapter/load-model';
 import { parseRequestBody } from '../contract/parse-request';
 import { bodyOf, statusOf } from '../contract/respond';
 import { CrsMlError, describeError } from '../errors';
@@ -80,7 +80,7 @@ export function answerNow(model: LoadedModel | undefined, body: Uint8Array, logg
 function judged(model: LoadedModel, request: MlRequest, call: Call): TextAnswer | Promise<TextAnswer> {
   let decision: Decision | PromiseLike<Decision>;
   try {
-    decision = model.judgeNow !== undefined ? model.judgeNow(request) : model.judge(request);
+    decision = judgeNowOf(model, request);
   } catch (error) {
     return failed(error, call);
   }
