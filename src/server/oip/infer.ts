@@ -4,7 +4,8 @@ import { CrsMlError, describeError } from '../../errors';
 import { parseRequestLine } from '../../features/request-line';
 import { OipRequestError } from '../../oip/errors';
 import { OIP_TENSORS, type InferenceRequest, type InferenceResponse, type RequestInput, type ResponseOutput } from '../../oip/protocol';
-import { flattenTensor, toRows } from '../../oip/tensor';
+import { flattenTensor, tensorRows } from '../../oip/tensor';
+import { scoreInSlices } from './score-in-slices';
 
 /** Rows one inference call may carry; more is a 400 (split the batch). */
 export const MAX_INFER_ROWS = 4096;
@@ -50,7 +51,8 @@ async function decide(model: LoadedModel, input: RequestInput): Promise<Decision
       throw new OipRequestError(`input "${input.name}" must have shape [N] or [N, 1], got ${JSON.stringify(input.shape)}.`);
     }
     const texts = flattenTensor<string>(input.name, input.datatype, input.shape, input.data);
-    return model.judgeBatch(texts.map((text, i) => parseElement(text, i)));
+    // Elements are parsed slice by slice too: 4096 of them took ~55 ms in one go.
+    return scoreInSlices(texts.length, (start, end) => model.judgeBatch(texts.slice(start, end).map((text, i) => parseElement(text, start + i))));
   }
   if (input.name === OIP_TENSORS.features) {
     const width = model.featureNames?.length;
@@ -62,9 +64,8 @@ async function decide(model: LoadedModel, input: RequestInput): Promise<Decision
       throw new OipRequestError(`input "${input.name}" must have shape [N, ${width}] (the ${width} features of the model's extractor), got ${JSON.stringify(input.shape)}.`);
     }
     const flat = flattenTensor<number>(input.name, input.datatype, input.shape, input.data);
-    // FP32 rows are scored as the float32 values the client meant, like numpy would hand them over.
-    const values = input.datatype === 'FP32' ? Array.from(Float32Array.from(flat)) : flat;
-    return model.judgeInputs(toRows(values, width));
+    const float32 = input.datatype === 'FP32';
+    return scoreInSlices(flat.length / width, (start, end) => model.judgeInputs(tensorRows(flat, width, start, end, float32)));
   }
   throw new OipRequestError(`unknown input "${input.name}"; send "${OIP_TENSORS.request}"${model.featureNames ? ` or "${OIP_TENSORS.features}"` : ''}.`);
 }

@@ -179,6 +179,51 @@ describe('OIP v2 front door: conformance with the protocol', () => {
       expect((fp32.body as { outputs: Array<{ data: unknown[] }> }).outputs[0].data).toEqual(expected32.map((d) => d.score));
     });
 
+    it('scores a big batch in slices, giving other clients turns between them, with the same decisions in order', async () => {
+      const bytes = Array.from({ length: 600 }, (_, i) => {
+        const request = JSON.parse([REQUEST_A, REQUEST_B, REQUEST_C][i % 3]) as { args: Record<string, string> };
+        request.args['ARGS:n'] = 'x'.repeat(i % 40);
+        return JSON.stringify(request);
+      });
+      const rows = bytes.map(featuresOf);
+      const width = forest.featureNames!.length;
+      const expectedBytes = await forest.judgeBatch(bytes.map(parseRequestLine));
+      const expectedRows = await forest.judgeInputs(rows.map((row) => Array.from(Float32Array.from(row))));
+      const cases = [
+        ['judgeBatch', { name: 'request', shape: [600], datatype: 'BYTES', data: bytes }, expectedBytes],
+        ['judgeInputs', { name: 'features', shape: [600, width], datatype: 'FP32', data: rows.flat() }, expectedRows],
+      ] as const;
+      for (const [method, input, expected] of cases) {
+        const events: string[] = [];
+        const original = forest[method].bind(forest) as (batch: never[]) => Promise<unknown>;
+        const spy = jest.spyOn(forest, method).mockImplementation(((batch: never[]) => {
+          events.push(`score ${batch.length}`);
+          return original(batch);
+        }) as never);
+        let counting = true;
+        const turn = (): void => {
+          if (!counting) return;
+          if (events.at(-1) !== 'turn') events.push('turn');
+          setImmediate(turn);
+        };
+        setImmediate(turn);
+        try {
+          const { status, body } = await forestServer.client.infer('iforest-waf-v1', { inputs: [input] });
+          expect(status).toBe(200);
+          expect((body as { outputs: Array<{ data: unknown[] }> }).outputs[0].data).toEqual(expected.map((d) => d.score));
+        } finally {
+          counting = false;
+          spy.mockRestore();
+        }
+        const slices = events.filter((e) => e.startsWith('score')).map((e) => Number(e.slice(6)));
+        expect(slices.length).toBeGreaterThanOrEqual(2);
+        expect(slices.reduce((a, b) => a + b, 0)).toBe(600);
+        // Between two slices the event loop ran other callbacks (here, this test's own).
+        const scored = events.flatMap((e, i) => (e.startsWith('score') ? [i] : []));
+        for (let k = 1; k < scored.length; k++) expect(events.slice(scored[k - 1] + 1, scored[k])).toContain('turn');
+      }
+    });
+
     it('returns only the requested outputs', async () => {
       const { status, body } = await stubServer.client.infer('stub', { inputs: [{ name: 'request', shape: [2], datatype: 'BYTES', data: [REQUEST_A, REQUEST_B] }], outputs: [{ name: 'anomaly' }] });
       expect(status).toBe(200);
