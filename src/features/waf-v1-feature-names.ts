@@ -3,9 +3,13 @@
  * (docs/features.md, "Scaling"). The Python twin's `FEATURE_NAMES` is the same list.
  */
 
+/** The methods with a column of their own, in column order; any other counts as `method_other`. */
+export const WAF_V1_METHODS: readonly string[] = Object.freeze(['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+const METHOD_COLUMNS = [...WAF_V1_METHODS, 'OTHER'].map((m) => `method_${m.toLowerCase()}`);
+
 /** The 58 column names of `waf-v1`, in output order; docs/features.md defines each one. */
 export const WAF_V1_FEATURE_NAMES: readonly string[] = Object.freeze([
-  ...['get', 'post', 'head', 'put', 'delete', 'patch', 'options', 'other'].map((m) => `method_${m}`),
+  ...METHOD_COLUMNS,
   ...['length', 'depth', 'ext_class', 'percent_escapes', 'dot_dot', 'special', 'non_ascii'].map((f) => `path_${f}`),
   'arg_count', 'arg_name_length_max', 'arg_name_special', 'arg_value_length_total', 'arg_value_length_max', 'body_length',
   ...['letters', 'digits', 'whitespace', 'quotes', 'angles', 'brackets', 'separators', 'other_special', 'non_ascii',
@@ -24,7 +28,7 @@ export const WAF_V1_FEATURE_NAMES: readonly string[] = Object.freeze([
  * otherwise dominate the uniform splits of an IsolationForest. These columns are reported as they are.
  */
 const NOT_LOG_SCALED = new Set([
-  ...['get', 'post', 'head', 'put', 'delete', 'patch', 'options', 'other'].map((m) => `method_${m}`),
+  ...METHOD_COLUMNS,
   'path_ext_class', 'value_special_ratio', 'value_entropy_max', 'value_entropy_all', 'hour', 'day',
 ]);
 /** Per column of {@link WAF_V1_FEATURE_NAMES}: true when the extractor reports log2(1 + n) of its count n. */

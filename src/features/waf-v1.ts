@@ -21,7 +21,7 @@ import type { MlRequest } from '../contract/ml-request';
 import type { FeatureExtractor } from './feature-extractor';
 import { RowMemo, requestKey } from './row-memo';
 import { asciiLower, codePointLength, countMatches, countSubstring, log2Int } from './text-stats';
-import { WAF_V1_FEATURE_NAMES, WAF_V1_LOG_SCALED } from './waf-v1-feature-names';
+import { WAF_V1_FEATURE_NAMES, WAF_V1_LOG_SCALED, WAF_V1_METHODS as METHODS } from './waf-v1-feature-names';
 import { countWords, PATTERN_MASKS } from './waf-v1-scan';
 import { describeText, extensionClass, NAME_PLAIN, PATH_PLAIN } from './waf-v1-text-description';
 import { valueCharacterFeatures } from './waf-v1-value-characters';
@@ -29,8 +29,6 @@ import { PATTERNS, RE_PERCENT, WORD_FAMILIES } from './waf-v1-vocabulary';
 
 // Part of the extractor's public names since before they had files of their own.
 export { extensionClass, WAF_V1_FEATURE_NAMES };
-
-const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
 const stripPrefix = (name: string, prefix: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
 /** describeText's answer, reused: extraction is synchronous. */
