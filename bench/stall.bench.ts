@@ -61,7 +61,8 @@ const OIP_BATCHES: ReadonlyArray<{ model: string; call: BigCall }> = [
   const body =
     input === 'request'
       ? oipBody({ name: 'request', datatype: 'BYTES', shape: [OIP_ROWS], data: Array.from({ length: OIP_ROWS }, (_, i) => oipRequestLine(i)) })
-      : oipBody({ name: 'features', datatype: 'FP64', shape: [OIP_ROWS, WAF_V1_WIDTH], data: Array.from({ length: OIP_ROWS * WAF_V1_WIDTH }, (_, i) => (i * 7919) % 1000 / 10) });
+      : // Full-precision doubles, as numpy's tolist() gives them: ~4 MiB of JSON.
+        oipBody({ name: 'features', datatype: 'FP64', shape: [OIP_ROWS, WAF_V1_WIDTH], data: Array.from({ length: OIP_ROWS * WAF_V1_WIDTH }, (_, i) => Math.abs(Math.sin(i)) * 40) });
   return { model, call: { name: `${model}, ${OIP_ROWS} ${input} rows`, body, urlPath } };
 });
 

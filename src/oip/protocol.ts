@@ -44,7 +44,11 @@ export interface RequestInput {
   readonly shape: readonly number[];
   readonly datatype: string;
   readonly parameters?: OipParameters;
-  readonly data: TensorData;
+  /**
+   * As JSON gives it; or, in a big request the server read on its parsing thread, a flat all-number
+   * tensor as a Float64Array of the same numbers (src/oip/json-body.ts). Sent, always JSON arrays.
+   */
+  readonly data: TensorData | Float64Array;
 }
 
 export interface RequestOutput {

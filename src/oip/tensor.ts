@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { OipRequestError } from './errors';
 import type { TensorData } from './protocol';
 
@@ -18,16 +19,17 @@ export const MAX_TENSOR_ELEMENTS = 1 << 22;
 
 /**
  * Checks a request tensor against its declared shape and datatype and returns its elements in
- * row-major order. The data may be flat or nested like the shape (both are the protocol's forms);
- * nesting deeper than the shape, a count that does not match the shape, or an element of the
- * wrong type is an {@link OipRequestError} naming the input.
+ * row-major order. The data may be flat or nested like the shape (both are the protocol's forms),
+ * or a Float64Array (a big request's numbers, from the parsing thread: flat); nesting deeper than
+ * the shape, a count that does not match the shape, or an element of the wrong type is an
+ * {@link OipRequestError} naming the input.
  */
 export function flattenTensor<T extends number | string | boolean>(
   name: string,
   datatype: string,
   shape: readonly number[],
   data: unknown,
-): T[] {
+): ArrayLike<T> {
   const check = ELEMENT_CHECKS.get(datatype);
   if (check === undefined) throw new OipRequestError(`input "${name}": unknown datatype "${datatype}".`);
   if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
@@ -37,7 +39,10 @@ export function flattenTensor<T extends number | string | boolean>(
   if (expected > MAX_TENSOR_ELEMENTS) {
     throw new OipRequestError(`input "${name}": shape ${JSON.stringify(shape)} holds more than ${MAX_TENSOR_ELEMENTS} elements.`);
   }
-  if (!Array.isArray(data)) throw new OipRequestError(`input "${name}": "data" must be an array.`);
+  // types.isFloat64Array, not instanceof: the array comes from another thread (and, under jest, another realm).
+  const flat = types.isFloat64Array(data);
+  if (!flat && !Array.isArray(data)) throw new OipRequestError(`input "${name}": "data" must be an array.`);
+  const items = data as ArrayLike<unknown>;
   const wrongElement = (index: number, item: unknown) =>
     new OipRequestError(`input "${name}": element ${index} must be ${check.what} for datatype ${datatype}, got ${JSON.stringify(item)?.slice(0, 60)}.`);
   const wrongCount = (count: number) =>
@@ -45,14 +50,14 @@ export function flattenTensor<T extends number | string | boolean>(
   // The common form, flat data, is checked in place and returned as it is: copying a 4096-row
   // batch element by element held the event loop ~15 ms.
   let nested = false;
-  for (let i = 0; i < data.length && !nested; i++) {
-    const item: unknown = data[i];
-    if (Array.isArray(item)) nested = true;
+  for (let i = 0; i < items.length && !nested; i++) {
+    const item = items[i];
+    if (!flat && Array.isArray(item)) nested = true;
     else if (!check.ok(item)) throw wrongElement(i, item);
   }
   if (!nested) {
-    if (data.length !== expected) throw wrongCount(data.length);
-    return data as T[];
+    if (items.length !== expected) throw wrongCount(items.length);
+    return items as ArrayLike<T>;
   }
   const out: T[] = [];
   let count = 0;
@@ -77,11 +82,11 @@ export function flattenTensor<T extends number | string | boolean>(
  * rounded to the float32 the client meant, as numpy would hand it over (`Math.fround` rounds
  * exactly as a Float32Array store does).
  */
-export function tensorRows(flat: readonly number[], columns: number, start: number, end: number, float32 = false): number[][] {
+export function tensorRows(flat: ArrayLike<number>, columns: number, start: number, end: number, float32 = false): number[][] {
   const rows: number[][] = [];
   for (let row = start; row < end; row++) {
-    const values = flat.slice(row * columns, (row + 1) * columns);
-    if (float32) for (let i = 0; i < columns; i++) values[i] = Math.fround(values[i]);
+    const values: number[] = [];
+    for (let at = row * columns, last = at + columns; at < last; at++) values.push(float32 ? Math.fround(flat[at]) : flat[at]);
     rows.push(values);
   }
   return rows;

@@ -60,7 +60,7 @@ export function createApp(options: AppOptions): express.Express {
     );
   });
 
-  app.use(createOipRouter({ model: options.model, logger, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
+  app.use(createOipRouter({ model: options.model, logger, limits }));
 
   app.use((_req: Request, res: Response) => send(res, { status: 404, text: 'Not found: use GET / or POST / (or the OIP v2 endpoints under /v2)' }));
 

@@ -2,12 +2,15 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { parseRequestBody } from '../contract/parse-request';
-import type { ParseJob, ParseResult } from './parse-off-thread';
+import { packTensorData, parseJsonBody } from '../oip/json-body';
+import type { ParseJob, ParseKind, ParseResult } from './parse-off-thread';
 
 /**
- * The body-parsing thread of {@link parseOffThread}: runs `parseRequestBody` on each body it is
- * given and posts back the parsed request (bounded by MODEL_LIMITS, so small) or the error's code,
- * message and field, with the body itself. Nothing else runs here: no model, no logging.
+ * The body-parsing thread of {@link parseOffThread} and {@link parseJsonOffThread}: parses each body
+ * it is given as its kind says and posts back what it parsed (a plugin request, bounded by
+ * MODEL_LIMITS, so small; or an OIP request's JSON, its big numeric tensors as transferred
+ * Float64Arrays) or the error's code, message and field, with the body itself. Nothing else runs
+ * here: no model, no logging.
  *
  * The thread lowers its own priority (nice 19; Linux gives threads their own nice value), so on a
  * core it shares with the main thread, small requests are answered first and big bodies wait.
@@ -18,10 +21,22 @@ try {
   // not Linux, or not allowed: the thread keeps the process's priority
 }
 
-parentPort!.on('message', ({ id, body }: ParseJob) => {
+/** Each kind: what it parses to, and the buffers inside that go back by transfer. */
+const PARSERS: Readonly<Record<ParseKind, (body: Uint8Array) => { parsed: unknown; transfer: ArrayBuffer[] }>> = {
+  contract: (body) => ({ parsed: parseRequestBody(body), transfer: [] }),
+  json: (body) => {
+    const parsed = parseJsonBody(body);
+    return { parsed, transfer: packTensorData(parsed) };
+  },
+};
+
+parentPort!.on('message', ({ id, kind, body }: ParseJob) => {
   let result: ParseResult;
+  let transfer: ArrayBuffer[] = [];
   try {
-    result = { id, body, request: parseRequestBody(body) };
+    const done = PARSERS[kind](body);
+    result = { id, body, parsed: done.parsed };
+    transfer = done.transfer;
   } catch (error) {
     const { code, message, field } = error as { code?: unknown; message?: unknown; field?: unknown };
     result = {
@@ -34,5 +49,5 @@ parentPort!.on('message', ({ id, body }: ParseJob) => {
       },
     };
   }
-  parentPort!.postMessage(result, [body.buffer]); // the body goes back (see ParseResult)
+  parentPort!.postMessage(result, [body.buffer, ...transfer]); // the body goes back (see ParseResult)
 });

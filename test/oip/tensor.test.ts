@@ -7,6 +7,14 @@ describe('flattenTensor', () => {
     expect(flattenTensor<number>('features', 'FP64', [2, 3], data)).toBe(data);
   });
 
+  it('takes a Float64Array (the parsing thread packs big flat batches so) as flat data, each element checked', () => {
+    const data = Float64Array.from([1, 2, 3, 4]);
+    expect(flattenTensor<number>('features', 'FP64', [2, 2], data)).toBe(data);
+    expect(() => flattenTensor('features', 'FP64', [2, 3], data)).toThrow(/needs 6 elements, the data holds 4/);
+    expect(() => flattenTensor('request', 'BYTES', [4], data)).toThrow(/element 0 must be a string for datatype BYTES, got 1/);
+    expect(() => flattenTensor('x', 'INT32', [2], Float64Array.from([1, 2.5]))).toThrow(/element 1 must be an integer/);
+  });
+
   it('flattens nested data in row-major order', () => {
     expect(flattenTensor<number>('features', 'FP64', [2, 3], [[1, 2, 3], [4, 5, 6]])).toEqual([1, 2, 3, 4, 5, 6]);
     expect(flattenTensor<string>('request', 'BYTES', [2, 1], [['a'], ['b']])).toEqual(['a', 'b']);
@@ -29,8 +37,9 @@ describe('flattenTensor', () => {
 describe('tensorRows', () => {
   const flat = [0.1, 0.2, 0.3, 1e40, 5, 6];
 
-  it('gives rows start..end of a flat row-major tensor', () => {
+  it('gives rows start..end of a flat row-major tensor, from an array or a Float64Array', () => {
     expect(tensorRows(flat, 2, 0, 3)).toEqual([[0.1, 0.2], [0.3, 1e40], [5, 6]]);
+    expect(tensorRows(Float64Array.from(flat), 2, 1, 3)).toEqual([[0.3, 1e40], [5, 6]]);
     expect(tensorRows(flat, 2, 1, 2)).toEqual([[0.3, 1e40]]);
     expect(tensorRows(flat, 3, 1, 2)).toEqual([[1e40, 5, 6]]);
   });

@@ -1,13 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { types } from 'node:util';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { LoadedModel } from '../../src/adapter/load-model';
 import type { MlRequest } from '../../src/contract/ml-request';
 import { parseRequestBody } from '../../src/contract/parse-request';
 import type { Logger } from '../../src/logger';
 import { createRequestListener } from '../../src/server/create-request-listener';
-import { OFF_THREAD_MIN_BYTES, parseOffThread, parseThreadRunning, stopParseThread } from '../../src/server/parse-off-thread';
+import { OFF_THREAD_MIN_BYTES, parseJsonOffThread, parseOffThread, parseThreadRunning, stopParseThread } from '../../src/server/parse-off-thread';
+import { parseJsonBody } from '../../src/oip/json-body';
 import { readBody } from '../../src/server/read-body';
 import { mappedBuffer } from '../../src/server/mapped-buffer';
 import { statusOfError } from '../../src/server/error-status';
@@ -122,6 +124,47 @@ function echoModel(): LoadedModel {
 }
 
 const silent: Logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+
+describe('parsing big OIP bodies (JSON) on the worker thread', () => {
+  const numbers = Array.from({ length: 300_000 }, (_, i) => [Math.sin(i) * 1e3, -0, 5e-324, 1.7976931348623157e308, 3, -12.5][i % 6]);
+  /** JSON of numbers, -0 written as such (JSON.stringify writes it as 0). */
+  const json = (values: number[]) => `[${values.map((v) => (Object.is(v, -0) ? '-0' : JSON.stringify(v))).join(',')}]`;
+  const part = json(numbers.slice(0, 150_000));
+  const bodies: ReadonlyArray<[string, Buffer]> = [
+    ['a flat FP64 batch', Buffer.from(`{"id":"x","inputs":[{"name":"features","datatype":"FP64","shape":[5000,60],"data":${json(numbers)}}]}`)],
+    ['a nested batch and a flat one', Buffer.from(`{"inputs":[{"name":"a","data":[${part}]},{"name":"b","data":${part}}]}`)],
+    ['strings, booleans and numbers mixed', Buffer.from(`{"inputs":[{"name":"request","data":${part.slice(0, -1)},"x",true]}]}`)],
+    ['BYTES with ill-formed UTF-8', Buffer.concat([Buffer.from('{"inputs":[{"name":"request","data":["'), filler(2 * MiB, 0xff), Buffer.from('"]}]}')])],
+    ['not JSON', Buffer.concat([Buffer.from('{"inputs":['), filler(2 * MiB, 0x20), Buffer.from(']')])],
+  ];
+  /** What the main thread's parse gives: the value (typed arrays as plain arrays) or the error. */
+  const outcome = async (parse: () => unknown): Promise<unknown> => {
+    try {
+      return { value: JSON.parse(JSON.stringify(await parse(), (_key, v: unknown) => (types.isFloat64Array(v) ? Array.from(v) : v))) };
+    } catch (error) {
+      const e = error as Error & { code?: string };
+      return { error: [e.constructor.name, e.code, e.message] };
+    }
+  };
+
+  it('gives what parseJsonBody gives here, error for error', async () => {
+    for (const [name, body] of bodies) {
+      expect(body.length).toBeGreaterThan(OFF_THREAD_MIN_BYTES);
+      expect([name, await outcome(() => parseJsonOffThread(Buffer.from(body)))]).toEqual([name, await outcome(() => parseJsonBody(body))]);
+    }
+  });
+
+  it('hands a flat all-number tensor back as a Float64Array of the same numbers (-0 too), and nothing else', async () => {
+    const parsed = (await parseJsonOffThread(Buffer.from(bodies[1][1]))) as { inputs: Array<{ data: unknown }> };
+    expect(parsed.inputs[0].data).toEqual([numbers.slice(0, 150_000)]);
+    const packed = parsed.inputs[1].data as Float64Array;
+    expect(types.isFloat64Array(packed)).toBe(true);
+    expect(packed.length).toBe(150_000);
+    for (let i = 0; i < packed.length; i++) if (!Object.is(packed[i], numbers[i])) throw new Error(`element ${i}: ${packed[i]} != ${numbers[i]}`);
+    const mixed = (await parseJsonOffThread(Buffer.from(bodies[2][1]))) as { inputs: Array<{ data: unknown }> };
+    expect(Array.isArray(mixed.inputs[0].data)).toBe(true);
+  });
+});
 
 describe('a server receiving big bodies', () => {
   let server: Server;

@@ -52,7 +52,7 @@ async function decide(model: LoadedModel, input: RequestInput): Promise<Decision
     }
     const texts = flattenTensor<string>(input.name, input.datatype, input.shape, input.data);
     // Elements are parsed slice by slice too: 4096 of them took ~55 ms in one go.
-    return scoreInSlices(texts.length, (start, end) => model.judgeBatch(texts.slice(start, end).map((text, i) => parseElement(text, start + i))));
+    return scoreInSlices(texts.length, (start, end) => model.judgeBatch(Array.from({ length: end - start }, (_, i) => parseElement(texts[start + i], start + i))));
   }
   if (input.name === OIP_TENSORS.features) {
     const width = model.featureNames?.length;

@@ -1,12 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import Ajv from 'ajv';
 import { loadModel, type LoadedModel } from '../../../src/adapter/load-model';
 import { createContainer, TOKENS } from '../../../src/container';
 import { parseRequestLine } from '../../../src/features/request-line';
 import { silentLogger } from '../../../src/logger';
 import { createRequestListener } from '../../../src/server/create-request-listener';
+import { OFF_THREAD_MIN_BYTES, stopParseThread } from '../../../src/server/parse-off-thread';
 import { modelsDir } from '../../helpers/models-dir';
 import { OIP_SCHEMAS, SPEC_DATATYPES } from './oip-schemas';
 
@@ -72,8 +74,8 @@ async function load(dir: string): Promise<LoadedModel> {
   return loadModel({ modelsDir: dir, adapters: container.resolve(TOKENS.AdapterRegistry), extractors: container.resolve(TOKENS.ExtractorRegistry), logger: silentLogger });
 }
 
-async function listen(model: () => LoadedModel | undefined): Promise<{ server: Server; client: SpecClient }> {
-  const server = createServer(createRequestListener({ model, logger: silentLogger, maxBodyBytes: 1 << 20 }));
+async function listen(model: () => LoadedModel | undefined, maxBodyBytes = 1 << 20): Promise<{ server: Server; client: SpecClient }> {
+  const server = createServer(createRequestListener({ model, logger: silentLogger, maxBodyBytes }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, client: new SpecClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`) };
 }
@@ -93,8 +95,9 @@ describe('OIP v2 front door: conformance with the protocol', () => {
     loading = await listen(() => undefined);
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     for (const { server } of [stubServer, forestServer, loading]) server?.close();
+    await stopParseThread();
   });
 
   describe('health', () => {
@@ -222,6 +225,27 @@ describe('OIP v2 front door: conformance with the protocol', () => {
         const scored = events.flatMap((e, i) => (e.startsWith('score') ? [i] : []));
         for (let k = 1; k < scored.length; k++) expect(events.slice(scored[k - 1] + 1, scored[k])).toContain('turn');
       }
+    });
+
+    it('scores a big body (parsed on the parsing thread), gzipped or not, as it scores the same rows in-process', async () => {
+      const width = forest.featureNames!.length;
+      const base = [REQUEST_A, REQUEST_B, REQUEST_C].map(featuresOf);
+      // Full-precision values, as numpy writes them: 3,000 rows are ~3 MiB of JSON, past OFF_THREAD_MIN_BYTES.
+      const rows = Array.from({ length: 3000 }, (_, r) => base[r % 3].map((v, c) => v + Math.sin(r * width + c) / 7));
+      const body = JSON.stringify({ inputs: [{ name: 'features', shape: [3000, width], datatype: 'FP64', data: rows.flat() }] });
+      expect(body.length).toBeGreaterThan(OFF_THREAD_MIN_BYTES);
+      const expected = (await forest.judgeInputs(rows)).map((d) => d.score);
+      const roomy = await listen(() => forest, 8 << 20);
+      const url = `${roomy.client.base}/v2/models/iforest-waf-v1/infer`;
+      for (const init of [{ body }, { body: gzipSync(body), headers: { 'content-encoding': 'gzip' } }]) {
+        const res = await fetch(url, { method: 'POST', ...init });
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as { outputs: Array<{ data: unknown[] }> }).outputs[0].data).toEqual(expected);
+      }
+      const broken = await fetch(url, { method: 'POST', body: `${body.slice(0, -2)},` });
+      expect(broken.status).toBe(400);
+      expect(((await broken.json()) as { error: string }).error).toMatch(/^the body is not JSON: /);
+      roomy.server.close();
     });
 
     it('returns only the requested outputs', async () => {
