@@ -295,6 +295,11 @@ describe('OIP v2 front door: conformance with the protocol', () => {
       expectError(await forestServer.client.post('/v2/models/iforest-waf-v1/infer', big), 413, /larger than the server's limit/);
     });
 
+    it('refuses an unknown Content-Encoding with 415 and an error object, as POST / does', async () => {
+      const res = await fetch(`${forestServer.client.base}/v2/models/iforest-waf-v1/infer`, { method: 'POST', body: '{}', headers: { 'content-encoding': 'zstd' } });
+      expectError({ status: res.status, body: await readJson(res) }, 415, /zstd/);
+    });
+
     it('a text-reading model refuses feature rows with a hint', async () => {
       expectError(await stubServer.client.infer('stub', { inputs: [{ name: 'features', shape: [1, 2], datatype: 'FP64', data: [1, 2] }] }), 400, /reads request, not feature rows; send "request"/);
     });
