@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
  * How long one slice of a batch may hold the event loop. The WAF's inline `POST /` calls wait
- * behind it: the plugin's default timeout is 200 ms, and issue 12's bar for a stall is 50 ms.
+ * behind it: the plugin's default timeout is 300 ms, and issue 12's bar for a stall is 50 ms.
  */
 export const SLICE_BUDGET_MS = 5;
 /** A batch this small is scored at once, with no turn given away: the `oip` adapter's one-row calls. */
