@@ -39,7 +39,7 @@ export function flattenTensor<T extends number | string | boolean>(
   if (expected > MAX_TENSOR_ELEMENTS) {
     throw new OipRequestError(`input "${name}": shape ${JSON.stringify(shape)} holds more than ${MAX_TENSOR_ELEMENTS} elements.`);
   }
-  // types.isFloat64Array, not instanceof: the array comes from another thread (and, under jest, another realm).
+  // types.isFloat64Array, not instanceof: it also holds for an array made in another realm (jest's tests).
   const flat = types.isFloat64Array(data);
   if (!flat && !Array.isArray(data)) throw new OipRequestError(`input "${name}": "data" must be an array.`);
   const items = data as ArrayLike<unknown>;

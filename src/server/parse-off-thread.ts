@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { parseRequestBody } from '../contract/parse-request';
 import type { MlRequest } from '../contract/ml-request';
 import { OipRequestError } from '../oip/errors';
-import { parseJsonBody } from '../oip/json-body';
+import { PARSE_KINDS, type ParseKind } from './parse-kinds';
 import { isMapped, mappedBuffer } from './mapped-buffer';
 import { ParseThreadStoppedError, RequestFormatError, RequestValidationError, type CrsMlError } from '../errors';
 
@@ -13,12 +12,6 @@ import { ParseThreadStoppedError, RequestFormatError, RequestValidationError, ty
  * argument text (SecRequestBodyNoFilesLimit, 128 KiB) stays far below, on the main thread.
  */
 export const OFF_THREAD_MIN_BYTES = 1024 * 1024;
-
-/**
- * What a body is parsed as: `contract`, the plugin's `POST /` body (`parseRequestBody`); `json`, an
- * OIP inference request's JSON (`parseJsonBody`, flat numeric tensors packed as Float64Arrays).
- */
-export type ParseKind = 'contract' | 'json';
 
 /** What the main thread posts: one body, transferred to the thread. */
 export interface ParseJob {
@@ -46,9 +39,6 @@ const REBUILD = new Map<string, (message: string, field: string | undefined) => 
   ['REQUEST_INVALID', (message, field) => new RequestValidationError(field ?? '', message.slice(`field "${field}": `.length))],
   ['OIP_REQUEST_INVALID', (message) => new OipRequestError(message)],
 ]);
-
-/** How each kind is parsed on this thread, when the thread is gone and a copy of the body was kept. */
-const PARSE_HERE: Readonly<Record<ParseKind, (body: Uint8Array) => unknown>> = { contract: parseRequestBody, json: parseJsonBody };
 
 interface Pending {
   readonly kind: ParseKind;
@@ -101,7 +91,7 @@ export function parseJsonOffThread(body: Uint8Array): Promise<unknown> {
 
 function offThread(kind: ParseKind, body: Uint8Array): Promise<unknown> {
   const thread = worker ?? startWorker();
-  if (thread === undefined) return Promise.resolve().then(() => PARSE_HERE[kind](body));
+  if (thread === undefined) return Promise.resolve().then(() => PARSE_KINDS[kind](body).parsed);
   clearTimeout(idleTimer);
   return new Promise((resolve, reject) => {
     const id = ++lastId;
@@ -171,7 +161,7 @@ function failAll(dead: Worker): void {
       continue;
     }
     try {
-      job.resolve(PARSE_HERE[job.kind](job.kept));
+      job.resolve(PARSE_KINDS[job.kind](job.kept).parsed);
     } catch (error) {
       job.reject(error);
     }

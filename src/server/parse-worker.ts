@@ -1,9 +1,8 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { parseRequestBody } from '../contract/parse-request';
-import { packTensorData, parseJsonBody } from '../oip/json-body';
-import type { ParseJob, ParseKind, ParseResult } from './parse-off-thread';
+import { PARSE_KINDS } from './parse-kinds';
+import type { ParseJob, ParseResult } from './parse-off-thread';
 
 /**
  * The body-parsing thread of {@link parseOffThread} and {@link parseJsonOffThread}: parses each body
@@ -21,20 +20,11 @@ try {
   // not Linux, or not allowed: the thread keeps the process's priority
 }
 
-/** Each kind: what it parses to, and the buffers inside that go back by transfer. */
-const PARSERS: Readonly<Record<ParseKind, (body: Uint8Array) => { parsed: unknown; transfer: ArrayBuffer[] }>> = {
-  contract: (body) => ({ parsed: parseRequestBody(body), transfer: [] }),
-  json: (body) => {
-    const parsed = parseJsonBody(body);
-    return { parsed, transfer: packTensorData(parsed) };
-  },
-};
-
 parentPort!.on('message', ({ id, kind, body }: ParseJob) => {
   let result: ParseResult;
   let transfer: ArrayBuffer[] = [];
   try {
-    const done = PARSERS[kind](body);
+    const done = PARSE_KINDS[kind](body);
     result = { id, body, parsed: done.parsed };
     transfer = done.transfer;
   } catch (error) {
